@@ -3,6 +3,8 @@ import { AgentStateSchema } from './events.ts';
 
 const Rate = z.number().min(0).max(1).nullable();
 const Iso = z.string();
+/** Instants inside rows are epoch milliseconds: compact on the wire (SPEC §8 delta budget). */
+const EpochMs = z.number().int();
 export const SeveritySchema = z.enum(['ok', 'amber', 'red']);
 
 /** Queue fields of SPEC §3 (today, in CENTER_TZ). */
@@ -10,7 +12,7 @@ export const QueueStatsSchema = z.object({
   waiting: z.number().int(),
   longestWaitSec: z.number(),
   /** When the longest-waiting call entered the queue, so screens can tick the wait locally. */
-  oldestQueuedAt: Iso.nullable(),
+  oldestQueuedAt: EpochMs.nullable(),
   offered: z.number().int(),
   answered: z.number().int(),
   abandoned: z.number().int(),
@@ -52,8 +54,8 @@ export const AgentRowSchema = z.object({
   teamId: z.string(),
   state: AgentStateOrOfflineSchema,
   reason: z.string().nullable(),
-  stateSince: Iso,
-  figuresAt: Iso,
+  stateSince: EpochMs,
+  figuresAt: EpochMs,
   loggedInSec: z.number(),
   handled: z.number().int(),
   success: z.number().int(),
@@ -64,7 +66,7 @@ export const AgentRowSchema = z.object({
   breakSec: z.number(),
   breakOverrun: z.boolean(),
   /** When the current break or off-seat stretch turns into an overrun (null if it cannot). */
-  overrunAt: Iso.nullable(),
+  overrunAt: EpochMs.nullable(),
   currentCallQueueId: z.string().nullable(),
   adherence: Rate,
   conformance: z.number().min(0).nullable(),
@@ -106,7 +108,7 @@ export const AlertSchema = z.object({
   id: z.string(),
   rule: z.enum(['long_wait', 'service_level', 'abandon_rate', 'break_overrun', 'away_overrun', 'early_break', 'break_not_taken', 'break_during_work', 'attendance']),
   severity: z.enum(['amber', 'red']),
-  since: Iso,
+  since: EpochMs,
   queueId: z.string().optional(),
   agentId: z.string().optional(),
   teamId: z.string().optional(),

@@ -1,56 +1,133 @@
 import type { FloorEvent } from '../../shared/events.ts';
 import { comparePositions, type AppendResult, type Checkpoint, type EventLog, type LogEntry, type LogPosition } from './event-log.ts';
 
+export interface MemoryLogOptions {
+  /** How long an event id is remembered for de-duplication, independent of trimming (default 3 days). */
+  dedupTtlMs?: number;
+  /** Hard cap on remembered ids (oldest forgotten first) so memory stays bounded (default 5,000,000). */
+  maxDedupIds?: number;
+  /** Wall clock for the de-dup window (injectable for tests). */
+  now?: () => number;
+  /** Told when a follow callback throws (the append itself still succeeds). Default: console.error. */
+  onError?: (message: string, err: unknown) => void;
+}
+
+interface Follower { fn: (entries: LogEntry[]) => void; last: LogPosition }
+
 /**
  * In-process event log (the default, for the demo and single-instance use). Nothing survives a
- * restart; de-duplication remembers every id still in the log.
+ * restart. De-duplication remembers ids for a time window (like the Redis log's TTL keys), not
+ * "while the entry is in the log", so trimming never re-opens the door to a duplicate.
  */
 export class MemoryLog implements EventLog {
   readonly kind = 'memory' as const;
   private entries: LogEntry[] = [];
   private next = 1;
-  private ids = new Set<string>();
-  private followers = new Set<(entries: LogEntry[]) => void>();
+  /** id → expiry (ms). Insertion order is time order, so expired ids are pruned from the front. */
+  private ids = new Map<string, number>();
+  private followers = new Set<Follower>();
+  private pending: LogEntry[][] = [];
+  private delivering = false;
   private checkpoint: Checkpoint | null = null;
+  private readonly dedupTtlMs: number;
+  private readonly maxDedupIds: number;
+  private readonly now: () => number;
+  private readonly onError: (message: string, err: unknown) => void;
+
+  constructor(opts: MemoryLogOptions = {}) {
+    this.dedupTtlMs = opts.dedupTtlMs ?? 3 * 24 * 3600 * 1000;
+    this.maxDedupIds = opts.maxDedupIds ?? 5_000_000;
+    this.now = opts.now ?? Date.now;
+    this.onError = opts.onError ?? ((message, err) => console.error(`[memory-log] ${message}`, err));
+  }
 
   async append(events: readonly FloorEvent[]): Promise<AppendResult> {
+    const now = this.now();
+    this.forgetExpiredIds(now);
     const appended: LogEntry[] = [];
     let duplicates = 0;
     for (const event of events) {
-      if (this.ids.has(event.id)) { duplicates++; continue; }
-      this.ids.add(event.id);
+      const exp = this.ids.get(event.id);
+      if (exp !== undefined && exp > now) { duplicates++; continue; }
+      if (exp !== undefined) this.ids.delete(event.id); // re-insert at the back (time order)
+      this.ids.set(event.id, now + this.dedupTtlMs);
       const entry = { pos: `${this.next++}-0`, event };
       this.entries.push(entry);
       appended.push(entry);
     }
-    if (appended.length > 0) for (const f of this.followers) f(appended);
+    while (this.ids.size > this.maxDedupIds) this.ids.delete(this.ids.keys().next().value!);
+    if (appended.length > 0) this.deliver(appended);
     return { appended, duplicates };
   }
 
   async readAfter(after: LogPosition, limit: number): Promise<LogEntry[]> {
+    if (limit <= 0) return [];
     const start = this.indexAfter(after);
     return this.entries.slice(start, start + limit);
   }
 
   follow(after: LogPosition, onEntries: (entries: LogEntry[]) => void): () => void {
+    const follower: Follower = { fn: onEntries, last: after };
     const backlog = this.entries.slice(this.indexAfter(after));
-    if (backlog.length > 0) onEntries(backlog);
-    this.followers.add(onEntries);
-    return () => this.followers.delete(onEntries);
+    if (backlog.length > 0) follower.last = backlog[backlog.length - 1]!.pos;
+    this.followers.add(follower);
+    if (backlog.length > 0) this.call(follower, backlog);
+    return () => { this.followers.delete(follower); };
   }
 
-  async saveCheckpoint(cp: Checkpoint): Promise<void> { this.checkpoint = cp; }
+  /** Keeps the newest checkpoint: an older position never replaces a newer one. */
+  async saveCheckpoint(cp: Checkpoint): Promise<void> {
+    if (this.checkpoint && comparePositions(cp.pos, this.checkpoint.pos) < 0) return;
+    this.checkpoint = cp;
+  }
+
   async loadCheckpoint(): Promise<Checkpoint | null> { return this.checkpoint; }
 
+  /** Drops entries at or before `pos`, never past the checkpoint (without one, nothing). */
   async trimThrough(pos: LogPosition): Promise<number> {
-    const cut = this.indexAfter(pos);
-    const removed = this.entries.splice(0, cut);
-    for (const e of removed) this.ids.delete(e.event.id);
+    if (!this.checkpoint) return 0;
+    const through = comparePositions(pos, this.checkpoint.pos) <= 0 ? pos : this.checkpoint.pos;
+    const removed = this.entries.splice(0, this.indexAfter(through));
     return removed.length;
   }
 
   healthy(): boolean { return true; }
-  async close(): Promise<void> { this.followers.clear(); }
+  async close(): Promise<void> { this.followers.clear(); this.pending = []; }
+
+  /**
+   * Delivers batches in log order even when a callback appends or follows re-entrantly: batches
+   * queue up, and each follower only gets entries after the last one it has seen.
+   */
+  private deliver(batch: LogEntry[]): void {
+    this.pending.push(batch);
+    if (this.delivering) return;
+    this.delivering = true;
+    try {
+      for (let b = this.pending.shift(); b; b = this.pending.shift()) {
+        for (const f of [...this.followers]) {
+          if (!this.followers.has(f)) continue; // stopped meanwhile
+          const from = b.findIndex((e) => comparePositions(e.pos, f.last) > 0);
+          if (from < 0) continue;
+          const fresh = from === 0 ? b : b.slice(from);
+          f.last = fresh[fresh.length - 1]!.pos;
+          this.call(f, fresh);
+        }
+      }
+    } finally {
+      this.delivering = false;
+    }
+  }
+
+  private call(f: Follower, entries: LogEntry[]): void {
+    try { f.fn(entries); } catch (err) { this.onError('follow callback threw', err); }
+  }
+
+  private forgetExpiredIds(now: number): void {
+    for (const [id, exp] of this.ids) {
+      if (exp > now) break;
+      this.ids.delete(id);
+    }
+  }
 
   /** Index of the first entry after `pos` (binary search: positions are increasing). */
   private indexAfter(pos: LogPosition): number {

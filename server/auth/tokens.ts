@@ -1,0 +1,7 @@
+import { createHash, randomBytes } from 'node:crypto';
+
+/** A fresh secret for sessions, keys and tokens (URL-safe). */
+export const newSecret = (bytes = 24) => randomBytes(bytes).toString('base64url');
+
+/** Secrets are kept and looked up by their SHA-256, so a lookup never compares secrets byte by byte. */
+export const digest = (secret: string) => createHash('sha256').update(secret).digest('hex');

@@ -1,0 +1,36 @@
+import { IANAZone } from 'luxon';
+import { z } from 'zod';
+
+const secret = (min: number) => z.string().min(min, `must be at least ${min} characters`).optional();
+
+/** Every setting the server reads from the environment, validated once at start (SPEC §6). */
+export const ConfigSchema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  CENTER_TZ: z.string().refine((tz) => IANAZone.isValidZone(tz), 'must be an IANA time zone such as Asia/Shanghai').default('Asia/Shanghai'),
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must start with redis:// or rediss://').optional(),
+  SIMULATOR: z.enum(['on', 'off']).default('on'),
+  ADMIN_PASSWORD: secret(8),
+  INGEST_KEY: secret(16),
+  DISPLAY_TOKEN: secret(16),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
+  SHORT_ABANDON_SEC: z.coerce.number().min(0).max(600).default(5),
+  SL_THRESHOLD_SEC: z.coerce.number().min(1).max(3600).default(20),
+  SL_TARGET: z.coerce.number().gt(0).max(1).default(0.8),
+  CHECKPOINT_EVERY_SEC: z.coerce.number().min(1).default(60),
+});
+export type Config = Readonly<z.infer<typeof ConfigSchema>>;
+
+export class ConfigError extends Error {}
+
+/** Reads and validates configuration; the error names every bad variable. Empty strings count as unset. */
+export function loadConfig(env: Record<string, string | undefined> = process.env): Config {
+  const present = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = ConfigSchema.safeParse(present);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
+    throw new ConfigError(`invalid configuration:\n${lines.join('\n')}`);
+  }
+  return Object.freeze(parsed.data);
+}

@@ -1,0 +1,48 @@
+import { DateTime } from 'luxon';
+
+export interface DayRange { key: string; start: number; end: number }
+
+/** Base granularity of the intraday series; 30/60-minute series are sums of these. */
+export const BUCKET_MS = 15 * 60_000;
+
+/**
+ * Calendar days of the center's time zone (luxon does the zone maths). Day boundaries are
+ * cached because every event asks; a day is found by its start instant.
+ */
+export class DayCalendar {
+  private cache: DayRange[] = [];
+
+  constructor(readonly tz: string) {
+    if (!DateTime.now().setZone(tz).isValid) throw new Error(`unknown time zone: ${tz}`);
+  }
+
+  dayOf(ms: number): DayRange {
+    for (const d of this.cache) if (ms >= d.start && ms < d.end) return d;
+    const local = DateTime.fromMillis(ms, { zone: this.tz }).startOf('day');
+    const range = { key: local.toISODate()!, start: local.toMillis(), end: local.plus({ days: 1 }).toMillis() };
+    this.cache.push(range);
+    if (this.cache.length > 8) this.cache.shift();
+    return range;
+  }
+
+  dayKey(ms: number): string { return this.dayOf(ms).key; }
+
+  /** Start of the 15-minute bucket holding `ms`, counted from local midnight. */
+  bucketOf(ms: number): number {
+    const d = this.dayOf(ms);
+    return d.start + Math.floor((ms - d.start) / BUCKET_MS) * BUCKET_MS;
+  }
+
+  /** Instant of a local wall-clock time ("HH:mm", "24:00" allowed) on a day ("YYYY-MM-DD"). */
+  at(day: string, hhmm: string): number {
+    const [h, m] = hhmm.split(':').map(Number) as [number, number];
+    const base = DateTime.fromISO(day, { zone: this.tz }).startOf('day');
+    return base.plus({ hours: h, minutes: m }).toMillis();
+  }
+
+  /** Start of the day `key` ("YYYY-MM-DD"). */
+  startOfDay(key: string): number { return DateTime.fromISO(key, { zone: this.tz }).startOf('day').toMillis(); }
+
+  /** Key of the day before `key`. */
+  previousDay(key: string): string { return DateTime.fromISO(key, { zone: this.tz }).minus({ days: 1 }).toISODate()!; }
+}

@@ -1,0 +1,192 @@
+import type { FloorEvent } from '../../shared/events.ts';
+import { DEFAULT_THRESHOLDS } from '../../shared/metrics.ts';
+import { newAgentFold, overrunAt, pruneAgentDays, stepAgent, type AgentFold } from './agent-fold.ts';
+import { foldCall, type CallFacts } from './call-fold.ts';
+import { DayCalendar } from './calendar.ts';
+import type { EngineConfig } from './engine-config.ts';
+import { compareEvents, insertInOrder } from './event-order.ts';
+import { Ledger } from './ledger.ts';
+import { SortedTimes } from './sorted-times.ts';
+import { TimerQueue } from './timers.ts';
+
+interface CallRecord { events: FloorEvent[]; facts: CallFacts }
+interface AgentRecord { events: FloorEvent[]; base: AgentFold; fold: AgentFold }
+
+/** What changed since the last projection; the projector reads and clears it. */
+export class DirtySet {
+  agents = new Set<string>();
+  queues = new Set<string>();
+  teams = new Set<string>();
+  intraday = false;
+  any(): boolean { return this.agents.size + this.queues.size + this.teams.size > 0 || this.intraday; }
+  clear(): void { this.agents.clear(); this.queues.clear(); this.teams.clear(); this.intraday = false; }
+}
+
+/**
+ * The floor: a deterministic fold of events into per-call and per-agent facts plus additive
+ * aggregates. No I/O and no clock: time comes in through `tick(now)` and the projections.
+ * Any delivery order of the same events (duplicates included) gives the same state as the
+ * events sorted by (ts, id): an out-of-order event re-derives only its own call or agent.
+ */
+export class FloorEngine {
+  readonly cal: DayCalendar;
+  readonly ledger: Ledger;
+  readonly dirty = new DirtySet();
+  readonly calls = new Map<string, CallRecord>();
+  readonly agents = new Map<string, AgentRecord>();
+  /** queueId → (leg key → queuedAt) of calls still waiting. */
+  readonly waiting = new Map<string, Map<string, number>>();
+  readonly queueIds = new Set<string>();
+  readonly teamIds = new Set<string>();
+  /** End times of handled calls, for the rolling floor CPH. */
+  readonly handledTimes = new SortedTimes();
+  /** Agents on break or away → when they overrun. */
+  readonly overruns = new Map<string, number>();
+  private readonly timers = new TimerQueue();
+  private lastMaintenance = 0;
+  eventsApplied = 0;
+  outOfOrder = 0;
+
+  constructor(readonly cfg: EngineConfig) {
+    this.cal = new DayCalendar(cfg.tz);
+    this.ledger = new Ledger((key) => this.markKey(key));
+  }
+
+  apply(e: FloorEvent): void {
+    this.eventsApplied++;
+    if ('callId' in e) this.applyToCall(e);
+    const agentId = 'agentId' in e ? e.agentId : undefined;
+    if (agentId !== undefined) this.applyToAgent(agentId, e);
+  }
+
+  /** Moves time forward: fires threshold timers and, hourly, forgets what fell out of retention. */
+  tick(now: number): void {
+    for (const key of this.timers.popDue(now)) this.markTimer(key);
+    this.handledTimes.dropBefore(now - 2 * 3600_000);
+    if (now - this.lastMaintenance >= 3600_000) { this.lastMaintenance = now; this.forgetBefore(now - this.cfg.retentionMs); }
+  }
+
+  private applyToCall(e: FloorEvent & { callId: string }): void {
+    let rec = this.calls.get(e.callId);
+    if (!rec) {
+      rec = { events: [], facts: { contribution: new Map() as CallFacts['contribution'], waiting: [], endedAt: null, lastTs: e.ts } };
+      this.calls.set(e.callId, rec);
+    }
+    if (rec.events.length > 0 && compareEvents(rec.events[rec.events.length - 1]!, e) > 0) this.outOfOrder++;
+    if (!insertInOrder(rec.events, e)) return;
+    const prev = rec.facts;
+    const next = foldCall(rec.events, this.cal, this.cfg);
+    rec.facts = next;
+    if ('queueId' in e) this.queueIds.add(e.queueId);
+    this.ledger.replace(prev.contribution, next.contribution);
+    for (const w of prev.waiting) this.waitingOf(w.queueId).delete(`${e.callId}@${w.queuedAt}`);
+    for (const w of next.waiting) {
+      this.waitingOf(w.queueId).set(`${e.callId}@${w.queuedAt}`, w.queuedAt);
+      for (const limit of [DEFAULT_THRESHOLDS.longestWaitSec.amber, DEFAULT_THRESHOLDS.longestWaitSec.red]) this.timers.schedule(w.queuedAt + limit * 1000 + 1, `q:${w.queueId}`);
+    }
+    for (const w of [...prev.waiting, ...next.waiting]) this.dirty.queues.add(w.queueId);
+    if (prev.endedAt !== next.endedAt) {
+      if (prev.endedAt !== null) this.handledTimes.remove(prev.endedAt);
+      if (next.endedAt !== null) this.handledTimes.add(next.endedAt);
+      this.dirty.queues.add('*');
+    }
+  }
+
+  private applyToAgent(agentId: string, e: FloorEvent): void {
+    let rec = this.agents.get(agentId);
+    if (!rec) {
+      const fresh = newAgentFold(agentId);
+      rec = { events: [], base: structuredClone(fresh), fold: fresh };
+      this.agents.set(agentId, rec);
+    }
+    const last = rec.events[rec.events.length - 1];
+    const teamBefore = rec.fold.teamId;
+    if (!last || compareEvents(last, e) < 0) {
+      rec.events.push(e);
+      const a = rec.fold;
+      stepAgent(a, e, this.cal, (k, v) => { addTo(a.contribution, k, v); this.ledger.add(k, v); });
+    } else {
+      this.outOfOrder++;
+      if (!insertInOrder(rec.events, e)) return;
+      const old = rec.fold.contribution;
+      rec.fold = this.refold(rec.base, rec.events);
+      this.ledger.replace(old, rec.fold.contribution);
+    }
+    const a = rec.fold;
+    this.teamIds.add(a.teamId);
+    this.dirty.agents.add(agentId);
+    this.dirty.teams.add(a.teamId).add(teamBefore);
+    const at = overrunAt(a);
+    if (at === null) this.overruns.delete(agentId);
+    else { this.overruns.set(agentId, at); this.timers.schedule(at, `a:${agentId}`); }
+  }
+
+  private refold(base: AgentFold, events: readonly FloorEvent[]): AgentFold {
+    const a = structuredClone(base);
+    for (const ev of events) stepAgent(a, ev, this.cal, (k, v) => addTo(a.contribution, k, v));
+    return a;
+  }
+
+  private waitingOf(queueId: string): Map<string, number> {
+    let m = this.waiting.get(queueId);
+    if (!m) { m = new Map(); this.waiting.set(queueId, m); }
+    return m;
+  }
+
+  private markKey(key: string): void {
+    const kind = key.slice(0, key.indexOf('|'));
+    if (kind === 'q') { const id = key.slice(2, key.indexOf('|', 2)); this.dirty.queues.add(id); this.dirty.intraday = true; }
+    else if (kind === 't') this.dirty.teams.add(key.slice(2, key.indexOf('|', 2)));
+    else this.dirty.intraday = true;
+  }
+
+  private markTimer(key: string): void {
+    const id = key.slice(2);
+    if (key.startsWith('q:')) this.dirty.queues.add(id);
+    else if (key.startsWith('a:')) {
+      this.dirty.agents.add(id);
+      const team = this.agents.get(id)?.fold.teamId;
+      if (team) this.dirty.teams.add(team);
+    }
+  }
+
+  /**
+   * Retention: finished calls, per-day figures and events older than `cutoff` are folded into
+   * each agent's base and forgotten. Runs hourly, so memory stays bounded over days of uptime.
+   */
+  private forgetBefore(cutoff: number): void {
+    const keepDay = this.cal.dayKey(cutoff);
+    for (const [id, rec] of this.calls) if (rec.facts.waiting.length === 0 && rec.facts.lastTs < cutoff) this.calls.delete(id);
+    for (const rec of this.agents.values()) {
+      const keep = rec.events.findIndex((ev) => ev.ts >= cutoff);
+      const dropped = keep === -1 ? rec.events.length : keep;
+      if (dropped === 0) continue;
+      const base = structuredClone(rec.base);
+      for (const ev of rec.events.slice(0, dropped)) stepAgent(base, ev, this.cal, (k, v) => addTo(base.contribution, k, v));
+      rec.events = rec.events.slice(dropped);
+      for (const a of [base, rec.fold]) { pruneAgentDays(a, keepDay); dropOldKeys(a.contribution, keepDay, this.cal.startOfDay(keepDay)); }
+      rec.base = base;
+    }
+    const old = new Map<string, number>();
+    for (const [k, v] of this.ledger.entries()) if (isOldKey(k, keepDay, this.cal.startOfDay(keepDay))) old.set(k, v);
+    this.ledger.replace(old, new Map());
+  }
+}
+
+function addTo(m: Map<string, number>, k: string, v: number): void {
+  if (v !== 0) m.set(k, (m.get(k) ?? 0) + v);
+}
+
+/** Keys of a past day (`…|YYYY-MM-DD|…`, `…:YYYY-MM-DD`) or of a past interval bucket. */
+function isOldKey(key: string, keepDay: string, keepFromMs: number): boolean {
+  const day = /\d{4}-\d{2}-\d{2}/.exec(key)?.[0];
+  if (day !== undefined) return day < keepDay;
+  const parts = key.split('|');
+  if (parts[0] === 'ai') return Number(parts[1]) < keepFromMs;
+  if (parts[0] === 'i') return Number(parts[2]) < keepFromMs;
+  return false;
+}
+
+function dropOldKeys(m: Map<string, number>, keepDay: string, keepFromMs: number): void {
+  for (const k of m.keys()) if (isOldKey(k, keepDay, keepFromMs)) m.delete(k);
+}

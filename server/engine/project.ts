@@ -1,0 +1,194 @@
+import { cphOf, DEFAULT_THRESHOLDS, gradeOf, rate, severityOf } from '../../shared/metrics.ts';
+import type { AgentRow, Floor, QueueRow, QueueStats, TeamRow } from '../../shared/snapshot.ts';
+import { overrunAt } from './agent-fold.ts';
+import type { FloorEngine } from './engine.ts';
+import { qKey, tDayKey, tKey } from './keys.ts';
+
+/** Rates to 4 decimals and seconds to 0.1 s: exact enough for a wall, small on the wire. */
+export const round4 = (v: number | null) => (v === null ? null : Math.round(v * 10_000) / 10_000);
+export const round1 = (v: number | null) => (v === null ? null : Math.round(v * 10) / 10);
+
+interface WaitingView { waiting: number; oldest: number | null }
+
+function waitingIn(engine: FloorEngine, queueIds: Iterable<string>, now: number): WaitingView {
+  const staleBefore = now - engine.cfg.staleWaitSec * 1000;
+  let waiting = 0;
+  let oldest: number | null = null;
+  for (const q of queueIds) {
+    for (const at of engine.waiting.get(q)?.values() ?? []) {
+      if (at < staleBefore) continue;
+      waiting++;
+      if (oldest === null || at < oldest) oldest = at;
+    }
+  }
+  return { waiting, oldest };
+}
+
+/** SPEC §3 queue fields for today over `queueIds` (one queue, or all of them for totals). */
+export function queueStats(engine: FloorEngine, queueIds: readonly string[], now: number): QueueStats {
+  const day = engine.cal.dayKey(now);
+  const sum = (f: Parameters<typeof qKey>[2]) => queueIds.reduce((s, q) => s + engine.ledger.get(qKey(q, day, f)), 0);
+  const offered = sum('offered');
+  const answered = sum('answered');
+  const abandoned = sum('abandoned');
+  const shortAbandoned = sum('shortAbandoned');
+  const timedOut = sum('timedOut');
+  const answeredWithinSl = sum('withinSl');
+  const handled = sum('handled');
+  const transferred = sum('transferred');
+  const { waiting, oldest } = waitingIn(engine, queueIds, now);
+  const slDenominator = answered + abandoned + timedOut;
+  return {
+    waiting,
+    longestWaitSec: oldest === null ? 0 : round1(Math.max(0, now - oldest) / 1000)!,
+    oldestQueuedAt: oldest,
+    offered, answered, abandoned, shortAbandoned, timedOut, answeredWithinSl,
+    serviceLevel: round4(rate(answeredWithinSl, slDenominator)),
+    abandonRate: round4(rate(abandoned, slDenominator)),
+    answerRate: round4(rate(answered, answered + abandoned + shortAbandoned + timedOut)),
+    asaSec: round1(answered > 0 ? sum('waitSum') / answered / 1000 : null),
+    ahtSec: round1(handled > 0 ? sum('handleSum') / handled / 1000 : null),
+    handled,
+    transferred,
+    transferRate: round4(rate(transferred, answered)),
+  };
+}
+
+/** Totals over already projected queue rows (a scope limited to some queues). */
+export function totalsOf(rows: readonly QueueStats[]): QueueStats {
+  const sum = (f: 'waiting' | 'offered' | 'answered' | 'abandoned' | 'shortAbandoned' | 'timedOut' | 'answeredWithinSl' | 'handled' | 'transferred') => rows.reduce((s, r) => s + r[f], 0);
+  const answered = sum('answered');
+  const abandoned = sum('abandoned');
+  const timedOut = sum('timedOut');
+  const handled = sum('handled');
+  const oldest = rows.reduce<number | null>((m, r) => (r.oldestQueuedAt !== null && (m === null || r.oldestQueuedAt < m) ? r.oldestQueuedAt : m), null);
+  const slDenominator = answered + abandoned + timedOut;
+  return {
+    waiting: sum('waiting'),
+    longestWaitSec: rows.reduce((m, r) => Math.max(m, r.longestWaitSec), 0),
+    oldestQueuedAt: oldest,
+    offered: sum('offered'), answered, abandoned, shortAbandoned: sum('shortAbandoned'), timedOut,
+    answeredWithinSl: sum('answeredWithinSl'),
+    serviceLevel: round4(rate(sum('answeredWithinSl'), slDenominator)),
+    abandonRate: round4(rate(abandoned, slDenominator)),
+    answerRate: round4(rate(answered, answered + abandoned + sum('shortAbandoned') + timedOut)),
+    // Per-queue averages weighted back into sums: exact up to the rows' 0.1 s rounding.
+    asaSec: round1(answered > 0 ? rows.reduce((s, r) => s + (r.asaSec ?? 0) * r.answered, 0) / answered : null),
+    ahtSec: round1(handled > 0 ? rows.reduce((s, r) => s + (r.ahtSec ?? 0) * r.handled, 0) / handled : null),
+    handled,
+    transferred: sum('transferred'),
+    transferRate: round4(rate(sum('transferred'), answered)),
+  };
+}
+
+export function queueRow(engine: FloorEngine, queueId: string, now: number): QueueRow {
+  const s = queueStats(engine, [queueId], now);
+  return {
+    id: queueId,
+    ...s,
+    severity: {
+      serviceLevel: severityOf(s.serviceLevel, DEFAULT_THRESHOLDS.serviceLevel),
+      abandonRate: severityOf(s.abandonRate, DEFAULT_THRESHOLDS.abandonRate),
+      longestWaitSec: severityOf(s.longestWaitSec, DEFAULT_THRESHOLDS.longestWaitSec),
+    },
+  };
+}
+
+/** Part of an open stretch that began at `since` lying in today, up to now. */
+const runningToday = (since: number | null, todayStart: number, now: number) => (since === null ? 0 : Math.max(0, now - Math.max(since, todayStart)));
+
+export function agentRow(engine: FloorEngine, agentId: string, now: number): AgentRow | null {
+  const rec = engine.agents.get(agentId);
+  if (!rec) return null;
+  const a = rec.fold;
+  const today = engine.cal.dayOf(now);
+  const d = a.days.get(today.key);
+  const loggedInSec = ((d?.loginClosedMs ?? 0) + runningToday(a.loginSince, today.start, now)) / 1000;
+  const breakSec = ((d?.breakClosedMs ?? 0) + runningToday(a.breakSince, today.start, now)) / 1000;
+  const handled = d?.handled ?? 0;
+  const success = d?.success ?? 0;
+  const failure = d?.failure ?? 0;
+  const cph = cphOf(handled, loggedInSec);
+  const successRate = rate(success, success + failure);
+  const over = overrunAt(a);
+  return {
+    id: a.agentId,
+    name: a.name,
+    teamId: a.teamId,
+    state: a.state,
+    reason: a.reason,
+    stateSince: a.stateSince ?? rec.events[0]?.ts ?? now,
+    figuresAt: now,
+    loggedInSec: round1(loggedInSec)!,
+    handled, success, failure,
+    cph: round1(cph),
+    successRate: round4(successRate),
+    grade: gradeOf(cph, successRate),
+    breakSec: round1(breakSec)!,
+    breakOverrun: over !== null && now >= over,
+    overrunAt: over,
+    currentCallQueueId: a.currentCallQueueId,
+    adherence: null,
+    conformance: null,
+    attendance: 'not_scheduled',
+  };
+}
+
+/** Seconds logged in today by a team's agents: closed sessions plus the running ones. */
+function teamLoginSec(engine: FloorEngine, teamId: string, now: number): number {
+  const today = engine.cal.dayOf(now);
+  let ms = engine.ledger.get(tDayKey(teamId, today.key, 'loginClosedMs'));
+  // Open sessions are filed under the day they began; sessions over two days old are not expected.
+  let day = today.key;
+  for (let back = 0; back < 3; back++) {
+    const count = engine.ledger.get(tKey(teamId, `openLogin:${day}`));
+    if (count > 0) {
+      if (back === 0) ms += count * (now - today.start) - engine.ledger.get(tKey(teamId, `openLoginSince:${day}`));
+      else ms += count * (now - today.start);
+    }
+    day = engine.cal.previousDay(day);
+  }
+  return Math.max(0, ms) / 1000;
+}
+
+export function teamRow(engine: FloorEngine, teamId: string, now: number): TeamRow {
+  const day = engine.cal.dayKey(now);
+  const g = (f: string) => engine.ledger.get(tKey(teamId, f));
+  const state = (s: string) => g(`state:${s}`);
+  const handled = engine.ledger.get(tDayKey(teamId, day, 'handled'));
+  const success = engine.ledger.get(tDayKey(teamId, day, 'success'));
+  const failure = engine.ledger.get(tDayKey(teamId, day, 'failure'));
+  let breakOverruns = 0;
+  for (const [agentId, at] of engine.overruns) if (at <= now && engine.agents.get(agentId)?.fold.teamId === teamId) breakOverruns++;
+  const agents = g('agents');
+  return {
+    id: teamId,
+    agents,
+    scheduledNow: 0,
+    loggedIn: agents - state('offline'),
+    available: state('available'),
+    ringing: state('ringing'),
+    onCall: state('on_call'),
+    wrapUp: state('wrap_up'),
+    onBreak: state('break'),
+    away: state('away'),
+    handled,
+    cph: round1(cphOf(handled, teamLoginSec(engine, teamId, now))),
+    successRate: round4(rate(success, success + failure)),
+    breakOverruns,
+    attendanceRate: null,
+    adherence: null,
+  };
+}
+
+export function floorRow(engine: FloorEngine, teams: readonly TeamRow[], now: number): Floor {
+  const total = (f: 'loggedIn' | 'available' | 'onCall' | 'onBreak') => teams.reduce((s, t) => s + t[f], 0);
+  return {
+    cphLastHour: engine.handledTimes.countIn(now - 3600_000, now),
+    agentsLoggedIn: total('loggedIn'),
+    agentsAvailable: total('available'),
+    agentsOnCall: total('onCall'),
+    agentsOnBreak: total('onBreak'),
+    adherence: null,
+  };
+}

@@ -1,0 +1,185 @@
+import type { Delta } from '../../shared/delta.ts';
+import { advanceAgent } from '../../shared/live.ts';
+import type { AgentRow, Alert, Floor, QueueRow, QueueStats, Snapshot, TeamRow } from '../../shared/snapshot.ts';
+import { agentAlerts, queueAlerts } from './alerts.ts';
+import type { FloorEngine } from './engine.ts';
+import { agentRow, floorRow, queueRow, queueStats, teamRow, totalsOf } from './project.ts';
+
+type Row = { id: string };
+type Patch<R> = Partial<R> & { id: string };
+
+/** Fields of `next` that differ from `prev` (shallow; nested objects compared by value). */
+export function diffRow<R extends Row>(prev: R | undefined, next: R): Patch<R> | null {
+  if (!prev) return next;
+  const patch: Record<string, unknown> = { id: next.id };
+  let changed = false;
+  for (const k of Object.keys(next) as (keyof R & string)[]) {
+    const a = prev[k];
+    const b = next[k];
+    if (a === b) continue;
+    if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && JSON.stringify(a) === JSON.stringify(b)) continue;
+    patch[k] = b;
+    changed = true;
+  }
+  return changed ? (patch as Patch<R>) : null;
+}
+
+/** Figures a screen advances by itself from `figuresAt` (shared advanceAgent). */
+const RUNNING_FIELDS = ['loggedInSec', 'breakSec', 'cph'] as const;
+
+/**
+ * Agent patch against what the screen shows now: the screen advances running figures itself, so they
+ * are sent (with a new `figuresAt` base) only when they no longer match — a state change stays small.
+ */
+export function diffAgent(prev: AgentRow | undefined, next: AgentRow, now: number): Patch<AgentRow> | null {
+  if (!prev) return next;
+  const shown = advanceAgent(prev, now);
+  const p = diffRow({ ...shown, figuresAt: next.figuresAt }, next) as Record<string, unknown> | null;
+  if (!p) return null;
+  let rebase = false;
+  for (const f of RUNNING_FIELDS) {
+    if (!(f in p)) continue;
+    const a = shown[f];
+    const b = next[f];
+    if (a !== null && b !== null && Math.abs(a - b) <= 0.11) delete p[f]; else rebase = true;
+  }
+  for (const f of ['grade', 'breakOverrun'] as const) if (f in p && shown[f] === next[f]) delete p[f];
+  if (rebase) Object.assign(p, { figuresAt: next.figuresAt, loggedInSec: next.loggedInSec, breakSec: next.breakSec, cph: next.cph });
+  return Object.keys(p).length > 1 ? (p as Patch<AgentRow>) : null;
+}
+
+function diffObject<T extends object>(prev: T | null, next: T): Partial<T> | null {
+  const d = diffRow({ id: '', ...(prev ?? {}) } as T & Row, { id: '', ...next } as T & Row);
+  if (!d) return null;
+  const { id: _id, ...rest } = d as Row;
+  return rest as Partial<T>;
+}
+
+/** How often slow-moving aggregates (team CPH, queue waits) are refreshed even without events. */
+export const REFRESH_MS = 10_000;
+
+/**
+ * Turns engine changes into snapshot deltas: projects only what is dirty and sends the fields
+ * that changed since the last delta. The cost follows the change, not the size of the floor.
+ */
+export class FloorProjector {
+  seq = 0;
+  private queues = new Map<string, QueueRow>();
+  private agents = new Map<string, AgentRow>();
+  private teams = new Map<string, TeamRow>();
+  private alerts = new Map<string, Alert>();
+  private totals: QueueStats | null = null;
+  private floor: Floor | null = null;
+  private day = '';
+  private lastRefresh = 0;
+
+  constructor(private readonly engine: FloorEngine) {}
+
+  /** The whole floor at `now` (for a new screen or a GET). */
+  snapshot(now: number): Snapshot {
+    const e = this.engine;
+    const queues = [...e.queueIds].sort().map((id) => queueRow(e, id, now));
+    const agents = [...e.agents.keys()].sort().map((id) => agentRow(e, id, now)!).filter((a) => a.teamId !== 'unassigned' || a.state !== 'offline');
+    const teams = [...e.teamIds].sort().map((id) => teamRow(e, id, now)).filter((t) => t.agents > 0);
+    const alerts = [...queues.flatMap(queueAlerts), ...agents.flatMap(agentAlerts)].map((a) => this.withSince(a, now));
+    return {
+      asOf: new Date(now).toISOString(),
+      seq: this.seq,
+      center: { tz: e.cfg.tz, today: e.cal.dayKey(now), slThresholdSec: e.cfg.slThresholdSec, shortAbandonSec: e.cfg.shortAbandonSec, slTarget: e.cfg.slTarget },
+      totals: queueStats(e, [...e.queueIds], now),
+      queues, agents, teams,
+      floor: floorRow(e, teams, now),
+      alerts,
+    };
+  }
+
+  /** Team of an agent as last sent (scope filtering of agent patches). */
+  teamOf(agentId: string): string | undefined { return this.agents.get(agentId)?.teamId; }
+
+  /** Totals over some queues as last sent (scopes limited to those queues). */
+  totalsFor(queueIds: string[]): QueueStats {
+    return totalsOf(queueIds.map((id) => this.queues.get(id)).filter((q): q is QueueRow => q !== undefined));
+  }
+
+  /** What changed since the previous delta, or null when nothing did. */
+  delta(now: number): Delta | null {
+    const e = this.engine;
+    const dirty = e.dirty;
+    const day = e.cal.dayKey(now);
+    const dayChanged = day !== this.day;
+    if (dayChanged || now - this.lastRefresh >= REFRESH_MS) {
+      this.lastRefresh = now;
+      for (const q of e.queueIds) dirty.queues.add(q);
+      for (const t of e.teamIds) dirty.teams.add(t);
+      if (dayChanged) for (const a of e.agents.keys()) dirty.agents.add(a);
+    }
+    this.day = day;
+    const out: Delta = { seq: this.seq + 1, asOf: new Date(now).toISOString() };
+    if (dayChanged) out.today = day;
+    const alertUps: Alert[] = [];
+    const alertRemoves: string[] = [];
+    const syncAlerts = (owner: string, next: Alert[]) => {
+      const nextIds = new Set(next.map((a) => a.id));
+      for (const [id, a] of this.alerts) if (alertOwner(a) === owner && !nextIds.has(id)) { this.alerts.delete(id); alertRemoves.push(id); }
+      for (const a of next) {
+        const prev = this.alerts.get(a.id);
+        const withSince = this.withSince(a, now);
+        if (diffRow(prev, withSince)) { this.alerts.set(a.id, withSince); alertUps.push(withSince); }
+      }
+    };
+
+    const queueUps: Patch<QueueRow>[] = [];
+    for (const id of dirty.queues) {
+      if (id === '*' || !e.queueIds.has(id)) continue;
+      const row = queueRow(e, id, now);
+      const p = diffRow(this.queues.get(id), row);
+      if (p) { queueUps.push(p); this.queues.set(id, row); }
+      syncAlerts(`q:${id}`, queueAlerts(row));
+    }
+    if (dirty.queues.size > 0) {
+      const totals = queueStats(e, [...e.queueIds], now);
+      const t = diffObject(this.totals, totals);
+      if (t) { out.totals = t; this.totals = totals; }
+    }
+    const agentUps: Patch<AgentRow>[] = [];
+    for (const id of dirty.agents) {
+      const row = agentRow(e, id, now);
+      if (!row || (row.teamId === 'unassigned' && row.state === 'offline' && !this.agents.has(id))) continue;
+      const prev = this.agents.get(id);
+      const p = diffAgent(prev, row, now);
+      if (p) { agentUps.push(p); this.agents.set(id, { ...(prev ?? row), ...p }); }
+      syncAlerts(`a:${id}`, agentAlerts(row));
+    }
+    const teamUps: Patch<TeamRow>[] = [];
+    for (const id of dirty.teams) {
+      if (!e.teamIds.has(id)) continue;
+      const row = teamRow(e, id, now);
+      if (row.agents === 0 && !this.teams.has(id)) continue;
+      const p = diffRow(this.teams.get(id), row);
+      if (p) { teamUps.push(p); this.teams.set(id, row); }
+    }
+    const floor = floorRow(e, [...this.teams.values()], now);
+    const f = diffObject(this.floor, floor);
+    if (f) { out.floor = f; this.floor = floor; }
+    dirty.clear();
+
+    if (queueUps.length) out.queues = { upsert: queueUps };
+    if (agentUps.length) out.agents = { upsert: agentUps };
+    if (teamUps.length) out.teams = { upsert: teamUps };
+    if (alertUps.length || alertRemoves.length) out.alerts = { ...(alertUps.length ? { upsert: alertUps } : {}), ...(alertRemoves.length ? { remove: alertRemoves } : {}) };
+    const empty = !out.totals && !out.floor && !out.queues && !out.agents && !out.teams && !out.alerts && !out.today;
+    if (empty) return null;
+    this.seq = out.seq;
+    return out;
+  }
+
+  /** Threshold alerts on rates have no natural start: they date from when this projector first saw them. */
+  private withSince(a: Alert, now: number): Alert {
+    if (a.since !== 0) return a;
+    return { ...a, since: this.alerts.get(a.id)?.since ?? now };
+  }
+}
+
+function alertOwner(a: Alert): string {
+  return a.agentId !== undefined ? `a:${a.agentId}` : `q:${a.queueId}`;
+}

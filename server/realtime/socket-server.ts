@@ -1,0 +1,77 @@
+import type { Server as HttpServer } from 'node:http';
+import type { Logger } from 'pino';
+import { Server, type Socket } from 'socket.io';
+import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../../shared/socket.ts';
+import type { AuthService } from '../auth/auth-service.ts';
+import { DASHBOARD_ROLES, type Scope } from '../auth/principal.ts';
+import type { FloorService } from '../floor/floor-service.ts';
+import { cookieValue, SESSION_COOKIE } from '../http/middleware.ts';
+import { scopeDelta, scopeSnapshot } from './scope-filter.ts';
+
+type FloorSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type FloorIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+interface Room { key: string; scope: Scope; seq: number }
+
+const roomKey = (s: Scope) => `scope:${s.teams?.join(',') ?? '*'}|${s.queues?.join(',') ?? '*'}`;
+
+/** Narrows a principal's scope to one team or queue asked for in the handshake (`scope=`). */
+function narrow(scope: Scope, requested: unknown, floor: FloorService): Scope {
+  if (typeof requested !== 'string' || requested === '') return scope;
+  if (floor.engine.queueIds.has(requested)) return { teams: scope.teams, queues: scope.queues === null || scope.queues.includes(requested) ? [requested] : [] };
+  return { teams: scope.teams === null || scope.teams.includes(requested) ? [requested] : [], queues: scope.queues };
+}
+
+/**
+ * Live push: a screen gets the snapshot of its scope on connect (and on `floor:resync`), then the
+ * coalesced deltas of that scope, each room numbering its own deltas so gaps can be detected.
+ */
+export function attachRealtime(http: HttpServer, deps: { auth: AuthService; floor: FloorService; logger: Logger }): FloorIo {
+  const { auth, floor, logger } = deps;
+  const io: FloorIo = new Server(http, { serveClient: false, maxHttpBufferSize: 16 * 1024, pingInterval: 10_000, pingTimeout: 8_000 });
+  const rooms = new Map<string, Room>();
+
+  io.use((socket, next) => {
+    const hs = socket.handshake;
+    const token = typeof hs.auth?.token === 'string' ? hs.auth.token : cookieValue(hs.headers.cookie, SESSION_COOKIE);
+    const principal = token ? auth.resolve(token) : null;
+    if (!principal || !DASHBOARD_ROLES.includes(principal.role)) return next(new Error('unauthorized'));
+    const scope = narrow(principal.scope, hs.auth?.scope ?? hs.query.scope, floor);
+    socket.data = { role: principal.role, principal: principal.credential, scope };
+    next();
+  });
+
+  const sendSnapshot = (socket: FloorSocket, room: Room) => {
+    socket.emit('floor:snapshot', { ...scopeSnapshot(floor.snapshot(), room.scope), seq: room.seq });
+  };
+
+  io.on('connection', (socket) => {
+    const key = roomKey(socket.data.scope);
+    let room = rooms.get(key);
+    if (!room) { room = { key, scope: socket.data.scope, seq: 0 }; rooms.set(key, room); }
+    void socket.join(key);
+    sendSnapshot(socket, room);
+    let lastResync = 0;
+    socket.on('floor:resync', () => {
+      const now = Date.now();
+      if (now - lastResync < 1000) return; // one full snapshot a second at most per screen
+      lastResync = now;
+      sendSnapshot(socket, rooms.get(key) ?? room);
+    });
+    socket.on('disconnect', () => {
+      if ((io.sockets.adapter.rooms.get(key)?.size ?? 0) === 0) rooms.delete(key);
+    });
+  });
+
+  floor.onDelta((delta) => {
+    for (const room of rooms.values()) {
+      const part = scopeDelta(delta, room.scope, { teamOf: (id) => floor.projector.teamOf(id), totalsFor: (q) => floor.projector.totalsFor(q) });
+      if (!part) continue;
+      room.seq++;
+      io.to(room.key).emit('floor:delta', { ...part, seq: room.seq });
+    }
+  });
+
+  io.engine.on('connection_error', (err: { code: number; message: string }) => logger.debug({ code: err.code, message: err.message }, 'socket connection error'));
+  return io;
+}
