@@ -14,7 +14,9 @@ import { staticRoutes } from './http/static-routes.ts';
 import { ingestRoutes } from './ingest/ingest-routes.ts';
 import { IngestService } from './ingest/ingest-service.ts';
 import { attachRealtime, type FloorIo } from './realtime/socket-server.ts';
+import type { ConfigStore } from './store/config-store.ts';
 import type { EventLog } from './store/event-log.ts';
+import { MemoryConfigStore } from './store/memory-config-store.ts';
 
 export interface Secrets { adminPassword: string; ingestKey: string; displayToken: string }
 
@@ -23,6 +25,8 @@ export interface AppDeps {
   secrets: Secrets;
   clock: () => number;
   log: EventLog;
+  /** Shared configuration (rosters, break plans, ...); memory by default. */
+  configStore?: ConfigStore;
   logger: Logger;
   /** Where the built web app lives (tests may point elsewhere). */
   webDist?: string;
@@ -34,6 +38,7 @@ export interface FloorboardApp {
   floor: FloorService;
   auth: AuthService;
   ingest: IngestService;
+  configStore: ConfigStore;
   listen(port: number, host?: string): Promise<number>;
   close(): Promise<void>;
 }
@@ -41,6 +46,7 @@ export interface FloorboardApp {
 /** Composition root: wires the parts. `main.ts` picks real implementations; tests call this on port 0. */
 export async function createApp(deps: AppDeps): Promise<FloorboardApp> {
   const { config, secrets, clock, log, logger } = deps;
+  const configStore = deps.configStore ?? new MemoryConfigStore();
   const auth = new AuthService(clock, config.SESSION_TTL_HOURS * 3600_000);
   await auth.addUser('admin', secrets.adminPassword, 'admin');
   auth.addDisplayToken(secrets.displayToken, 'bootstrap display');
@@ -72,7 +78,7 @@ export async function createApp(deps: AppDeps): Promise<FloorboardApp> {
   floor.start();
 
   return {
-    http, io, floor, auth, ingest,
+    http, io, floor, auth, ingest, configStore,
     listen: (port, host) => new Promise((resolve, reject) => {
       http.once('error', reject);
       http.listen(port, host, () => resolve((http.address() as AddressInfo).port));
@@ -82,6 +88,7 @@ export async function createApp(deps: AppDeps): Promise<FloorboardApp> {
       io.emit('server:bye', { retryMs: 1000 });
       await new Promise<void>((resolve) => io.close(() => resolve()));
       await log.close();
+      await configStore.close();
     },
   };
 }

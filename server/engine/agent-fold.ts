@@ -29,9 +29,13 @@ export interface AgentFold {
   callStarts: Map<string, CallStart>;
   pendingWrap: PendingWrap | null;
   currentCallQueueId: string | null;
+  /** State changes in time order (today and yesterday), for adherence and the agent's timeline. */
+  timeline: StateChange[];
   /** Everything this agent has added to the floor's ledger, so it can be taken back. */
   contribution: Map<string, number>;
 }
+
+export interface StateChange { at: number; state: AgentState; reason: string | null }
 
 export type Add = (key: string, amount: number) => void;
 
@@ -40,7 +44,7 @@ export function newAgentFold(agentId: string): AgentFold {
     agentId, teamId: 'unassigned', name: agentId, state: 'offline', reason: null, stateSince: null,
     loginSince: null, breakSince: null, lastLoginAt: null, lastLogoutAt: null,
     firstLoginByDay: new Map(), days: new Map(), handledCalls: new Map(), outcomes: new Map(),
-    callStarts: new Map(), pendingWrap: null, currentCallQueueId: null, contribution: new Map(),
+    callStarts: new Map(), pendingWrap: null, currentCallQueueId: null, timeline: [], contribution: new Map(),
   };
 }
 
@@ -156,6 +160,7 @@ function setState(a: AgentFold, state: AgentState, reason: string | null, ts: nu
     a.state = state;
     a.reason = reason;
     a.stateSince = ts;
+    a.timeline.push({ at: ts, state, reason });
   }
 }
 
@@ -234,4 +239,11 @@ export function pruneAgentDays(a: AgentFold, keepFromDay: string): void {
   for (const k of a.firstLoginByDay.keys()) if (k < keepFromDay) a.firstLoginByDay.delete(k);
   for (const [callId, d] of a.handledCalls) if (d < keepFromDay) a.handledCalls.delete(callId);
   for (const [callId, o] of a.outcomes) if (o.day < keepFromDay) a.outcomes.delete(callId);
+}
+
+/** Drops timeline entries before `fromMs`, keeping the one in force at `fromMs`. */
+export function pruneTimeline(a: AgentFold, fromMs: number): void {
+  const firstKept = a.timeline.findIndex((c) => c.at >= fromMs);
+  const cut = firstKept === -1 ? a.timeline.length - 1 : firstKept - 1;
+  if (cut > 0) a.timeline.splice(0, cut);
 }

@@ -1,6 +1,6 @@
 import type { FloorEvent } from '../../shared/events.ts';
 import { DEFAULT_THRESHOLDS } from '../../shared/metrics.ts';
-import { newAgentFold, overrunAt, pruneAgentDays, stepAgent, type AgentFold } from './agent-fold.ts';
+import { newAgentFold, overrunAt, pruneAgentDays, pruneTimeline, stepAgent, type AgentFold } from './agent-fold.ts';
 import { foldCall, type CallFacts } from './call-fold.ts';
 import { DayCalendar } from './calendar.ts';
 import type { EngineConfig } from './engine-config.ts';
@@ -164,7 +164,7 @@ export class FloorEngine {
       const base = structuredClone(rec.base);
       for (const ev of rec.events.slice(0, dropped)) stepAgent(base, ev, this.cal, (k, v) => addTo(base.contribution, k, v));
       rec.events = rec.events.slice(dropped);
-      for (const a of [base, rec.fold]) { pruneAgentDays(a, keepDay); dropOldKeys(a.contribution, keepDay, this.cal.startOfDay(keepDay)); }
+      for (const a of [base, rec.fold]) { pruneAgentDays(a, keepDay); pruneTimeline(a, this.cal.startOfDay(keepDay)); dropOldKeys(a.contribution, keepDay, this.cal.startOfDay(keepDay)); }
       rec.base = base;
     }
     const old = new Map<string, number>();

@@ -1,7 +1,7 @@
 /** SPEC §3 per-queue fields (and totals), each from a small hand-written event sequence. */
 import { describe, expect, it } from 'vitest';
 import { queueRow, queueStats } from './project.ts';
-import { at, engineWith, eventFactory, inboundCall, iso, SEC, snapshotOf, YESTERDAY } from './test-events.ts';
+import { at, engineWith, eventFactory, inboundCall, SEC, snapshotOf, YESTERDAY } from './test-events.ts';
 
 describe('live queue figures: waiting, longestWaitSec, oldestQueuedAt', () => {
   const f = eventFactory();
@@ -20,7 +20,7 @@ describe('live queue figures: waiting, longestWaitSec, oldestQueuedAt', () => {
     // c1 and c2 wait; c3 was answered. Oldest c1: 09:02:00 − 09:00:00 = 120 s.
     expect(q1.waiting).toBe(2);
     expect(q1.longestWaitSec).toBe(120);
-    expect(q1.oldestQueuedAt).toBe(iso(at('09:00:00')));
+    expect(q1.oldestQueuedAt).toBe(at('09:00:00'));
   });
 
   it('is 0 / null when nothing waits', () => {
@@ -34,14 +34,14 @@ describe('live queue figures: waiting, longestWaitSec, oldestQueuedAt', () => {
     const e = engineWith([...events, f.abandoned(at('09:02:00'), 'c1')]);
     // Only c2 waits: 09:03:00 − 09:00:30 = 150 s.
     const q1 = queueStats(e, ['q1'], at('09:03:00'));
-    expect(q1).toMatchObject({ waiting: 1, longestWaitSec: 150, oldestQueuedAt: iso(at('09:00:30')) });
+    expect(q1).toMatchObject({ waiting: 1, longestWaitSec: 150, oldestQueuedAt: at('09:00:30') });
   });
 
   it('totals take the longest wait over all queues', () => {
     const e = engineWith([...events, f.queued(at('08:59:00'), 'c5', 'q2')]);
     const totals = snapshotOf([...events, f.queued(at('08:59:00'), 'c5', 'q2')], at('09:02:00')).totals;
     // c1, c2 in q1 and c5 in q2 wait; c5 is oldest: 09:02 − 08:59 = 180 s.
-    expect(totals).toMatchObject({ waiting: 3, longestWaitSec: 180, oldestQueuedAt: iso(at('08:59:00')) });
+    expect(totals).toMatchObject({ waiting: 3, longestWaitSec: 180, oldestQueuedAt: at('08:59:00') });
     expect(queueStats(e, ['q1', 'q2'], at('09:02:00')).waiting).toBe(3);
   });
 });

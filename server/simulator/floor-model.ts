@@ -79,7 +79,7 @@ interface CallRt {
   state: 'waiting' | 'ringing' | 'talking';
   agent: number | null;
   transfers: number;
-  /** Ringing or talking after a transfer straight to an agent (no new `call.answered`). */
+  /** Ringing or talking after a transfer straight to an agent (same leg, not a new offer). */
   direct: boolean;
 }
 
@@ -515,10 +515,9 @@ export class FloorModel {
     const call = agent.inboundCallId === null ? undefined : this.calls.get(agent.inboundCallId);
     if (!call || call.state !== 'ringing') return this.agentFree(agent, t);
     call.state = 'talking';
-    if (!call.direct) {
-      this.counters.answered += 1;
-      this.emit(t, { type: 'call.answered', callId: call.id, queueId: call.queueId, agentId: agent.def.id });
-    }
+    // after a transfer straight to a colleague the colleague answers the same leg (not a new offer)
+    if (!call.direct) this.counters.answered += 1;
+    this.emit(t, { type: 'call.answered', callId: call.id, queueId: call.queueId, agentId: agent.def.id });
     this.setStatus(agent, 'on_call', t + 1);
     const queue = this.queues.get(call.queueId) as QueueDef;
     const talkSec = Math.min(40 * 60, Math.max(20, this.rng.lognormal(queue.talkMedianSec * agent.def.talkFactor, 0.5)));
@@ -562,10 +561,10 @@ export class FloorModel {
           call.transfers += 1;
           this.counters.transferred += 1;
           this.emit(t, { type: 'call.transferred', callId: call.id, fromAgentId: agent.def.id, toAgentId: colleague.def.id });
-          this.startWrapUp(agent, t + 1, this.rng.uniform(10, 30));
+          this.endLegByTransfer(call, agent, t + 1);
           call.leg += 1; // the caller's queue patience no longer applies
           call.direct = true;
-          this.offer(call, colleague, t + 2);
+          this.offer(call, colleague, t + 3);
           return;
         }
       }
@@ -574,15 +573,21 @@ export class FloorModel {
         call.transfers += 1;
         this.counters.transferred += 1;
         this.emit(t, { type: 'call.transferred', callId: call.id, fromAgentId: agent.def.id, toQueueId: target.queueId });
-        this.startWrapUp(agent, t + 1, this.rng.uniform(10, 30));
+        this.endLegByTransfer(call, agent, t + 1);
         call.queueId = target.queueId;
-        this.enqueue(call, t + 2, true);
+        this.enqueue(call, t + 3, true);
         return;
       }
     }
     this.calls.delete(call.id);
     this.emit(t, { type: 'call.ended', callId: call.id, agentId: agent.def.id, resolved: this.rng.chance(call.transfers > 0 ? 0.7 : 0.78) });
     this.startWrapUp(agent, t + 1, Math.min(90, Math.max(15, this.rng.lognormal(38, 0.3))));
+  }
+
+  /** The transferring agent's part of the call ends (their handled call and handle time). */
+  private endLegByTransfer(call: CallRt, agent: AgentRt, t: number): void {
+    this.emit(t, { type: 'call.ended', callId: call.id, agentId: agent.def.id, resolved: false });
+    this.startWrapUp(agent, t + 1, this.rng.uniform(10, 30));
   }
 
   private startWrapUp(agent: AgentRt, t: number, seconds: number): void {

@@ -21,7 +21,7 @@ export async function startTestApp(opts: { now?: number; log?: EventLog; env?: R
   return { app, url: `http://127.0.0.1:${port}`, clock, close: () => app.close() };
 }
 
-export async function postEvents(url: string, body: unknown, opts: { key?: string; contentType?: string } = {}): Promise<{ status: number; body: any }> {
+export async function postEvents(url: string, body: unknown, opts: { key?: string; contentType?: string } = {}): Promise<{ status: number; body: any }> { // eslint-disable-line @typescript-eslint/no-explicit-any -- tests read arbitrary JSON bodies
   const res = await fetch(`${url}/api/v1/events`, {
     method: 'POST',
     headers: { authorization: `Bearer ${opts.key ?? TEST_SECRETS.ingestKey}`, 'content-type': opts.contentType ?? 'application/json' },

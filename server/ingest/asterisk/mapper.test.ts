@@ -75,8 +75,7 @@ const expected: Expected[] = [
   [49, 0, { type: 'agent.logout', agentId: '1003' }],
   [50, 0, { type: 'agent.login', agentId: '1007', teamId: 'unassigned' }],
   [51, 0, { type: 'agent.logout', agentId: '1007' }],
-  // a late line (older than what we know of 1002) maps without the adapter's memory
-  [52, 0, { type: 'agent.state', agentId: '1002', state: 'break', reason: 'meeting' }],
+  // 52: a late agent line (older than the last one seen for 1002) is taken for a re-send: nothing
   [62, 0, { type: 'call.queued', callId: '1763857800.5', queueId: 'support' }],
   [64, 0, { type: 'agent.login', agentId: 'zhangwei', teamId: 'support', name: '张伟' }],
   [65, 0, { type: 'agent.login', agentId: 'jose-nunez', teamId: 'support', name: 'José Núñez' }],
@@ -105,8 +104,8 @@ describe('mapQueueLog over the fixture corpus', () => {
   it('counts lines, ignored lines and rejects malformed ones with their line numbers', () => {
     expect(result.lines).toBe(72); // 74 minus a blank and a whitespace-only line
     // QUEUESTART, CONFIGRELOAD, 2nd ADDMEMBER, DID, deferred PAUSE, INFO, repeated UNPAUSE, RINGNOANSWER|0,
-    // REMOVEMEMBER of one of two queues, lower-case custom verb, SYSCOMPAT
-    expect(result.ignored).toBe(11);
+    // REMOVEMEMBER of one of two queues, late PAUSE, lower-case custom verb, SYSCOMPAT
+    expect(result.ignored).toBe(12);
     expect(result.rejected).toEqual([
       { line: 53, reason: 'expected at least 5 fields (epoch|callid|queue|agent|event), got 1' },
       { line: 54, reason: 'epoch "17638x6000" is not a number of seconds' },
@@ -217,6 +216,14 @@ describe('mapping decisions', () => {
     expect(m.fork().map(line(T + 2, 'NONE', 'q1', 'PJSIP/1001', 'REMOVEMEMBER', '')).events).toHaveLength(1);
     m.adopt(fork);
     expect(m.map(line(T + 2, 'NONE', 'q1', 'PJSIP/1001', 'REMOVEMEMBER', '')).events).toHaveLength(0);
+  });
+
+  it('re-sending lines already mapped adds no new event ids', () => {
+    const m = new QueueLogMapper(options);
+    const first = new Set(m.map(corpus).events.map((e) => e.id));
+    const again = m.map(corpus);
+    expect(again.events.filter((e) => !first.has(e.id))).toEqual([]);
+    expect(again.rejected).toHaveLength(11);
   });
 
   it('rejects invalid options early', () => {

@@ -82,6 +82,8 @@ export class QueueLogMapper {
   private readonly defaultTeam: string;
   private readonly defaultPauseReason: string;
   private readonly maxCallMs: number;
+  /** Set while mapping a line that is older than the newest line seen for its agent. */
+  private lateLine = false;
 
   constructor(readonly options: QueueLogOptions = {}, private agents = new Map<string, AgentTrack>()) {
     checkOptions(options);
@@ -116,7 +118,11 @@ export class QueueLogMapper {
       if (!parsed.ok) { result.rejected.push({ line: index + 1, reason: parsed.reason }); return; }
       let derived: Derived[] | null;
       try {
+        this.lateLine = false;
         derived = this.mapLine(parsed.line);
+        // A line older than one already mapped for its agent is a re-send (or a straggler): its call
+        // events still count (same ids), its effect on the agent is not applied a second time.
+        if (derived && this.lateLine) derived = derived.filter((d) => !d.body.type.startsWith('agent.'));
       } catch (e) {
         if (!(e instanceof LineError)) throw e;
         result.rejected.push({ line: index + 1, reason: `${parsed.line.event}: ${e.message}` });
@@ -288,7 +294,10 @@ export class QueueLogMapper {
   /** The agent's record when this line is not older than the last one that changed it; null for a late line. */
   private track(agentId: string, ts: number): AgentTrack | null {
     let t = this.agents.get(agentId);
-    if (t && ts < t.lastTs) return null;
+    if (t && ts < t.lastTs) {
+      this.lateLine = true;
+      return null;
+    }
     if (!t) {
       t = { memberOf: new Set(), pause: undefined, call: null, lastTs: ts };
       if (this.agents.size >= MAX_TRACKED_AGENTS) this.agents.delete(this.agents.keys().next().value!);

@@ -5,22 +5,9 @@ import {
   attendanceLabel, gradeLabel, metricHelp, reasonLabel, severityLabel, stateLabel,
   type Center, type Grade, type HelpMetric,
 } from './labels.ts';
-import { isLang, type Lang, type MessageKey } from './messages.ts';
+import { initialLang, type Lang, type MessageKey } from './messages.ts';
 
 const STORAGE_KEY = 'floorboard.lang';
-
-/**
- * The language chosen for this screen: `?lang=` in the URL wins (TV links), then the toggle
- * saved in localStorage, then the browser's preference.
- */
-export function initialLang(search: string, stored: string | null, browser: readonly string[]): Lang {
-  const fromUrl = new URLSearchParams(search).get('lang');
-  if (isLang(fromUrl)) return fromUrl;
-  if (fromUrl?.toLowerCase().startsWith('zh')) return 'zh-CN';
-  if (fromUrl?.toLowerCase().startsWith('en')) return 'en';
-  if (isLang(stored)) return stored;
-  return browser.some((l) => l.toLowerCase().startsWith('zh')) ? 'zh-CN' : 'en';
-}
 
 /** Reactive language, time zone and formatters; components read `i18n.t(...)` and `i18n.fmt`. */
 export class I18n {

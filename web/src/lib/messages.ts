@@ -425,3 +425,16 @@ export const MESSAGES: Record<Lang, Messages> = { en, 'zh-CN': zhCN };
 export function isLang(value: unknown): value is Lang {
   return typeof value === 'string' && (LANGS as readonly string[]).includes(value);
 }
+
+/**
+ * The language chosen for this screen: `?lang=` in the URL wins (TV links), then the toggle
+ * saved in localStorage, then the browser's preference.
+ */
+export function initialLang(search: string, stored: string | null, browser: readonly string[]): Lang {
+  const fromUrl = new URLSearchParams(search).get('lang');
+  if (isLang(fromUrl)) return fromUrl;
+  if (fromUrl?.toLowerCase().startsWith('zh')) return 'zh-CN';
+  if (fromUrl?.toLowerCase().startsWith('en')) return 'en';
+  if (isLang(stored)) return stored;
+  return browser.some((l) => l.toLowerCase().startsWith('zh')) ? 'zh-CN' : 'en';
+}

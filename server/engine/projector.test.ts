@@ -1,0 +1,116 @@
+/** FloorProjector: deltas carry only what changed, with seq + 1; no change gives null; size budget. */
+import { describe, expect, it } from 'vitest';
+import { applyDelta, type Delta } from '../../shared/delta.ts';
+import { advanceAgent } from '../../shared/live.ts';
+import type { AgentRow, Snapshot } from '../../shared/snapshot.ts';
+import { agentRow } from './project.ts';
+import { FloorProjector } from './projector.ts';
+import { at, engineWith, eventFactory, SEC, type EventFactory } from './test-events.ts';
+
+/** A small, busy floor at 10:00: 20 agents in two teams, calls in two queues. */
+function busyFloor(f: EventFactory) {
+  const events = [];
+  for (let i = 1; i <= 20; i++) events.push(f.login(at('08:00') + i * SEC, `agent-${String(i).padStart(3, '0')}`, i <= 10 ? 'team-north' : 'team-south', `Agent ${i}`));
+  for (let i = 0; i < 30; i++) {
+    const t = at('08:30') + i * 60 * SEC;
+    const agent = `agent-${String((i % 20) + 1).padStart(3, '0')}`;
+    const call = `call-${i}`;
+    const q = i % 3 ? 'queue-sales' : 'queue-support';
+    events.push(f.queued(t, call, q), f.answered(t + 12 * SEC, call, agent, q), f.state(t + 12 * SEC, agent, 'on_call'),
+      f.ended(t + 200 * SEC, call, agent, i % 4 ? 'success' : 'failure'), f.state(t + 200 * SEC, agent, 'wrap_up'), f.state(t + 230 * SEC, agent, 'available'));
+  }
+  return events;
+}
+
+function setup() {
+  const f = eventFactory();
+  const engine = engineWith(busyFloor(f));
+  const projector = new FloorProjector(engine);
+  const t0 = at('10:00');
+  engine.tick(t0);
+  const first = projector.delta(t0)!;
+  return { f, engine, projector, t0, first };
+}
+
+const bytes = (d: Delta) => Buffer.byteLength(JSON.stringify(d));
+
+describe('FloorProjector.delta', () => {
+  it('the first delta carries every row, and the next one only what changed', () => {
+    const { projector, first } = setup();
+    expect(first.seq).toBe(1);
+    expect(first.agents?.upsert).toHaveLength(20);
+    expect(first.queues?.upsert).toHaveLength(2);
+    expect(first.teams?.upsert).toHaveLength(2);
+    expect(projector.seq).toBe(1);
+  });
+
+  it('no change → null, and seq stays', () => {
+    const { projector, t0 } = setup();
+    expect(projector.delta(t0 + 1 * SEC)).toBeNull();
+    expect(projector.delta(t0 + 2 * SEC)).toBeNull();
+    expect(projector.seq).toBe(1);
+  });
+
+  it('one agent state change → only that agent\'s changed fields, its team\'s counts, seq + 1', () => {
+    const { f, engine, projector, t0 } = setup();
+    const t1 = t0 + 3 * SEC;
+    engine.apply(f.state(t1, 'agent-007', 'on_call'));
+    const d = projector.delta(t1)!;
+    expect(d.seq).toBe(2);
+    expect(d.agents?.upsert).toHaveLength(1);
+    const patch = d.agents!.upsert![0]!;
+    expect(patch).toMatchObject({ id: 'agent-007', state: 'on_call', stateSince: t1 });
+    // Nothing that did not change: name, team, handled, outcomes, grade …
+    for (const k of ['name', 'teamId', 'handled', 'success', 'failure', 'successRate', 'grade', 'attendance']) expect(patch).not.toHaveProperty(k);
+    expect(d.teams?.upsert).toEqual([{ id: 'team-north', available: 9, onCall: 1 }]);
+    expect(d.queues).toBeUndefined();
+    expect(d.totals).toBeUndefined();
+    expect(projector.delta(t1 + SEC)).toBeNull();
+  });
+
+  it('a single state change delta is at most 300 bytes of JSON (SPEC §8)', () => {
+    const sizes: Record<string, number> = {};
+    for (const [name, state, reason] of [['on_call', 'on_call', undefined], ['short break', 'break', 'short_break'], ['away', 'away', undefined]] as const) {
+      const { f, engine, projector, t0 } = setup();
+      const t1 = t0 + 3 * SEC;
+      engine.apply(f.state(t1, 'agent-007', state, reason));
+      const d = projector.delta(t1)!;
+      sizes[name] = bytes(d);
+      console.log(`single state change (${name}): ${sizes[name]} B  ${JSON.stringify(d)}`);
+      expect(sizes[name]).toBeLessThanOrEqual(300);
+    }
+  });
+
+  it('a screen applying the deltas shows the same agent as a fresh snapshot, running figures included', () => {
+    const { f, engine, projector, t0 } = setup();
+    let screen: Snapshot = projector.snapshot(t0);
+    const step = (t: number, ...evs: ReturnType<EventFactory['state']>[]) => {
+      for (const ev of evs) engine.apply(ev);
+      engine.tick(t);
+      const d = projector.delta(t);
+      if (d) screen = applyDelta(screen, d);
+    };
+    step(t0 + 3 * SEC, f.state(t0 + 3 * SEC, 'agent-007', 'break', 'short_break'));
+    step(t0 + 4 * 60 * SEC, f.state(t0 + 4 * 60 * SEC, 'agent-007', 'available'));
+    step(t0 + 5 * 60 * SEC, f.logout(t0 + 5 * 60 * SEC, 'agent-008'));
+    step(t0 + 9 * 60 * SEC, f.login(t0 + 9 * 60 * SEC, 'agent-008', 'team-north'));
+    step(t0 + 10 * 60 * SEC, f.state(t0 + 10 * 60 * SEC, 'agent-009', 'away'));
+    const later = t0 + 30 * 60 * SEC;
+    step(later);
+    for (const id of ['agent-007', 'agent-008', 'agent-009', 'agent-010']) {
+      const shown = advanceAgent(screen.agents.find((a) => a.id === id)!, later);
+      const truth = agentRow(engine, id, later)!;
+      expectSameAgent(shown, truth);
+    }
+  });
+});
+
+/** The screen's agent (advanced to now) equals the engine's, running figures to 0.1 s / 0.1 cph. */
+export function expectSameAgent(shown: AgentRow, truth: AgentRow): void {
+  const { figuresAt: _a, loggedInSec: l1, breakSec: b1, cph: c1, ...restShown } = shown;
+  const { figuresAt: _b, loggedInSec: l2, breakSec: b2, cph: c2, ...restTruth } = truth;
+  expect(restShown, truth.id).toEqual(restTruth);
+  expect(Math.abs(l1 - l2), `${truth.id} loggedInSec ${l1} vs ${l2}`).toBeLessThanOrEqual(0.11);
+  expect(Math.abs(b1 - b2), `${truth.id} breakSec ${b1} vs ${b2}`).toBeLessThanOrEqual(0.11);
+  expect(c1 === null ? null : Math.round(c1 * 10) / 10, `${truth.id} cph`).toBe(c2);
+}
