@@ -11,7 +11,9 @@ export function advanceAgent(row: AgentRow, nowMs: number): AgentRow {
   if (dt === 0) return row;
   const loggedIn = row.state !== 'offline';
   const loggedInSec = row.loggedInSec + (loggedIn ? dt : 0);
-  const breakSec = row.breakSec + (row.state === 'break' ? dt : 0);
+  // A break that began after `figuresAt` runs from its start: a screen can merge a state change
+  // into an older row without a new `figuresAt` (the projector checks that this reproduces the engine).
+  const breakSec = row.breakSec + (row.state === 'break' ? Math.max(0, (nowMs - Math.max(at, row.stateSince)) / 1000) : 0);
   const cph = cphOf(row.handled, loggedInSec);
   const overrun = row.overrunAt !== null && nowMs >= row.overrunAt;
   return { ...row, loggedInSec, breakSec, cph, grade: gradeOf(cph, row.successRate), breakOverrun: row.breakOverrun || overrun };

@@ -26,6 +26,8 @@ export interface TailerOptions {
   maxBackoffMs?: number;
   /** Per-request timeout. Default 60 s. */
   requestTimeoutMs?: number;
+  /** On stop, how long a request in flight may still finish (so its batch is not sent again). Default 5 s. */
+  stopGraceMs?: number;
   signal?: AbortSignal;
   fetch?: typeof fetch;
   onProgress?: (p: TailProgress) => void;
@@ -95,7 +97,7 @@ export async function runTailer(opts: TailerOptions): Promise<TailSummary> {
 }
 
 class Tailer {
-  private readonly o: Required<Pick<TailerOptions, 'batchLines' | 'maxBatchBytes' | 'pollMs' | 'minBackoffMs' | 'maxBackoffMs' | 'requestTimeoutMs'>> & TailerOptions;
+  private readonly o: Required<Pick<TailerOptions, 'batchLines' | 'maxBatchBytes' | 'pollMs' | 'minBackoffMs' | 'maxBackoffMs' | 'requestTimeoutMs' | 'stopGraceMs'>> & TailerOptions;
   private readonly path: string;
   private readonly endpoint: string;
   private readonly summary: TailSummary = { lines: 0, bytes: 0, batches: 0, accepted: 0, duplicates: 0, ignored: 0, rejected: 0, retries: 0 };
@@ -112,7 +114,7 @@ class Tailer {
   private lineNo: number | null = 0;
 
   constructor(opts: TailerOptions) {
-    this.o = { batchLines: 500, maxBatchBytes: 1 << 20, pollMs: 250, minBackoffMs: 250, maxBackoffMs: 10_000, requestTimeoutMs: 60_000, ...opts };
+    this.o = { batchLines: 500, maxBatchBytes: 1 << 20, pollMs: 250, minBackoffMs: 250, maxBackoffMs: 10_000, requestTimeoutMs: 60_000, stopGraceMs: 5_000, ...opts };
     this.path = resolve(opts.file);
     this.endpoint = new URL(QUEUE_LOG_PATH, opts.url.endsWith('/') ? opts.url : `${opts.url}/`).toString();
   }
@@ -295,13 +297,16 @@ class Tailer {
       if (this.stopped) throw new Stopped();
       let error: string;
       let retryAfterMs = 0;
+      const abort = new AbortController();
+      const timer = setTimeout(() => abort.abort(new Error('request timed out')), this.o.requestTimeoutMs);
+      const onStop = () => setTimeout(() => abort.abort(new Error('stopped')), this.o.stopGraceMs).unref();
+      this.o.signal?.addEventListener('abort', onStop, { once: true });
       try {
-        const timeout = AbortSignal.timeout(this.o.requestTimeoutMs);
         const res = await doFetch(this.endpoint, {
           method: 'POST',
           headers: { 'content-type': 'text/plain; charset=utf-8', authorization: `Bearer ${this.o.key}` },
           body: text,
-          signal: this.o.signal ? AbortSignal.any([this.o.signal, timeout]) : timeout,
+          signal: abort.signal,
         });
         const body = await res.text();
         if (res.status >= 200 && res.status < 300) return parseReply(body);
@@ -316,6 +321,9 @@ class Tailer {
         if (e instanceof FatalSendError) throw e;
         if (this.stopped) throw new Stopped();
         error = e instanceof Error ? describeFetchError(e) : String(e);
+      } finally {
+        clearTimeout(timer);
+        this.o.signal?.removeEventListener('abort', onStop);
       }
       const backoff = Math.min(this.o.maxBackoffMs, this.o.minBackoffMs * 2 ** Math.min(attempt - 1, 20));
       const delayMs = Math.min(this.o.maxBackoffMs, Math.max(backoff, retryAfterMs));
@@ -407,7 +415,7 @@ function errorMessage(body: string): string {
 
 function describeFetchError(e: Error): string {
   const cause = (e as { cause?: { code?: string; message?: string } }).cause;
-  if (e.name === 'TimeoutError') return 'request timed out';
+  if (e.name === 'AbortError' || e.name === 'TimeoutError') return 'request timed out';
   return cause?.code ?? cause?.message ?? e.message;
 }
 

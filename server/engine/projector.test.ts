@@ -81,36 +81,40 @@ describe('FloorProjector.delta', () => {
     }
   });
 
-  it('a screen applying the deltas shows the same agent as a fresh snapshot, running figures included', () => {
+  it('a screen applying the deltas shows the same agents as the engine, running figures included', () => {
     const { f, engine, projector, t0 } = setup();
     let screen: Snapshot = projector.snapshot(t0);
-    const step = (t: number, ...evs: ReturnType<EventFactory['state']>[]) => {
+    const ids = ['agent-007', 'agent-008', 'agent-009', 'agent-010'];
+    /** Events at `t`, then a delta at `t`; the screen is checked at `t` and `checkAfter` later. */
+    const step = (t: number, evs: ReturnType<EventFactory['state']>[], checkAfter = 90 * SEC) => {
       for (const ev of evs) engine.apply(ev);
       engine.tick(t);
       const d = projector.delta(t);
       if (d) screen = applyDelta(screen, d);
+      for (const now of [t, t + checkAfter]) {
+        for (const id of ids) expectSameAgent(advanceAgent(screen.agents.find((a) => a.id === id)!, now), agentRow(engine, id, now)!, now);
+      }
     };
-    step(t0 + 3 * SEC, f.state(t0 + 3 * SEC, 'agent-007', 'break', 'short_break'));
-    step(t0 + 4 * 60 * SEC, f.state(t0 + 4 * 60 * SEC, 'agent-007', 'available'));
-    step(t0 + 5 * 60 * SEC, f.logout(t0 + 5 * 60 * SEC, 'agent-008'));
-    step(t0 + 9 * 60 * SEC, f.login(t0 + 9 * 60 * SEC, 'agent-008', 'team-north'));
-    step(t0 + 10 * 60 * SEC, f.state(t0 + 10 * 60 * SEC, 'agent-009', 'away'));
-    const later = t0 + 30 * 60 * SEC;
-    step(later);
-    for (const id of ['agent-007', 'agent-008', 'agent-009', 'agent-010']) {
-      const shown = advanceAgent(screen.agents.find((a) => a.id === id)!, later);
-      const truth = agentRow(engine, id, later)!;
-      expectSameAgent(shown, truth);
-    }
+    // Long after the last figures were sent (t0), agents change state.
+    const m = (min: number) => t0 + min * 60 * SEC;
+    step(m(20), [f.state(m(20), 'agent-007', 'break', 'short_break')]);
+    step(m(24), [f.state(m(24), 'agent-007', 'available')]);
+    step(m(25), [f.logout(m(25), 'agent-008')]);
+    step(m(40), [f.login(m(40), 'agent-008', 'team-north')]);
+    step(m(45), [f.state(m(45), 'agent-009', 'away')]);
+    step(m(50), [f.state(m(50), 'agent-009', 'break', 'meal')]);
+    step(m(55), [f.state(m(55), 'agent-009', 'break', 'training')]);
+    step(m(80), [f.state(m(80), 'agent-009', 'available')], 30 * 60 * SEC);
   });
 });
 
 /** The screen's agent (advanced to now) equals the engine's, running figures to 0.1 s / 0.1 cph. */
-export function expectSameAgent(shown: AgentRow, truth: AgentRow): void {
+export function expectSameAgent(shown: AgentRow, truth: AgentRow, now?: number): void {
+  const where = `${truth.id}${now === undefined ? '' : ` at ${new Date(now).toISOString()}`}`;
   const { figuresAt: _a, loggedInSec: l1, breakSec: b1, cph: c1, ...restShown } = shown;
   const { figuresAt: _b, loggedInSec: l2, breakSec: b2, cph: c2, ...restTruth } = truth;
-  expect(restShown, truth.id).toEqual(restTruth);
-  expect(Math.abs(l1 - l2), `${truth.id} loggedInSec ${l1} vs ${l2}`).toBeLessThanOrEqual(0.11);
-  expect(Math.abs(b1 - b2), `${truth.id} breakSec ${b1} vs ${b2}`).toBeLessThanOrEqual(0.11);
-  expect(c1 === null ? null : Math.round(c1 * 10) / 10, `${truth.id} cph`).toBe(c2);
+  expect(restShown, where).toEqual(restTruth);
+  expect(Math.abs(l1 - l2), `${where} loggedInSec ${l1} vs ${l2}`).toBeLessThanOrEqual(0.11);
+  expect(Math.abs(b1 - b2), `${where} breakSec ${b1} vs ${b2}`).toBeLessThanOrEqual(0.11);
+  expect(c1 === null ? null : Math.round(c1 * 10) / 10, `${where} cph`).toBe(c2);
 }

@@ -29,22 +29,22 @@ const RUNNING_FIELDS = ['loggedInSec', 'breakSec', 'cph'] as const;
 
 /**
  * Agent patch against what the screen shows now: the screen advances running figures itself, so they
- * are sent (with a new `figuresAt` base) only when they no longer match — a state change stays small.
+ * are sent (with a new `figuresAt` base) only when the screen's row, once patched, would no longer
+ * advance to the engine's figures — a state change stays small.
  */
 export function diffAgent(prev: AgentRow | undefined, next: AgentRow, now: number): Patch<AgentRow> | null {
   if (!prev) return next;
-  const shown = advanceAgent(prev, now);
-  const p = diffRow({ ...shown, figuresAt: next.figuresAt }, next) as Record<string, unknown> | null;
+  const p = diffRow(prev, next) as Record<string, unknown> | null;
   if (!p) return null;
-  let rebase = false;
-  for (const f of RUNNING_FIELDS) {
-    if (!(f in p)) continue;
-    const a = shown[f];
-    const b = next[f];
-    if (a !== null && b !== null && Math.abs(a - b) <= 0.11) delete p[f]; else rebase = true;
+  for (const f of [...RUNNING_FIELDS, 'figuresAt', 'grade', 'breakOverrun']) delete p[f];
+  // What the screen will show once it has merged the patch (its figures still based at its figuresAt).
+  let shown = advanceAgent({ ...prev, ...p } as AgentRow, now);
+  const close = (a: number | null, b: number | null) => a === b || (a !== null && b !== null && Math.abs(a - b) <= 0.11);
+  if (!RUNNING_FIELDS.every((f) => close(shown[f], next[f]))) {
+    Object.assign(p, { figuresAt: next.figuresAt, loggedInSec: next.loggedInSec, breakSec: next.breakSec, cph: next.cph });
+    shown = { ...prev, ...p } as AgentRow;
   }
-  for (const f of ['grade', 'breakOverrun'] as const) if (f in p && shown[f] === next[f]) delete p[f];
-  if (rebase) Object.assign(p, { figuresAt: next.figuresAt, loggedInSec: next.loggedInSec, breakSec: next.breakSec, cph: next.cph });
+  for (const f of ['grade', 'breakOverrun'] as const) if (shown[f] !== next[f]) p[f] = next[f];
   return Object.keys(p).length > 1 ? (p as Patch<AgentRow>) : null;
 }
 

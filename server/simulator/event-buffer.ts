@@ -22,6 +22,11 @@ export class EventBuffer {
     return this.seq;
   }
 
+  /** Events emitted but not yet released. */
+  get held(): number {
+    return this.pending.length;
+  }
+
   emit(ts: number, body: EventBody): void {
     const seq = this.seq;
     this.seq += 1;

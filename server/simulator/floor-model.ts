@@ -219,6 +219,11 @@ export class FloorModel {
     return { nowMs: this.clock, eventsEmitted: this.out.emitted, loggedIn, available, onCall, onBreak, waiting, ...this.counters };
   }
 
+  /** Sizes of the model's working sets: they stay bounded however long the model runs. */
+  footprint(): { activeCalls: number; timers: number; heldEvents: number } {
+    return { activeCalls: this.calls.size, timers: this.heap.size, heldEvents: this.out.held };
+  }
+
   // ---------------------------------------------------------------- dispatch
 
   private handle(timer: Timer, t: number): void {

@@ -2,7 +2,7 @@ import type { Severity } from '../../../shared/metrics.ts';
 import type { AgentState, Attendance } from '../../../shared/snapshot.ts';
 import { Formatter, translate, type Params } from './format.ts';
 import {
-  attendanceLabel, gradeLabel, metricHelp, reasonLabel, severityLabel, stateLabel,
+  attendanceLabel, displayId, gradeLabel, metricHelp, reasonLabel, severityLabel, stateLabel,
   type Center, type Grade, type HelpMetric,
 } from './labels.ts';
 import { initialLang, type Lang, type MessageKey } from './messages.ts';
@@ -28,8 +28,8 @@ export class I18n {
   attendance = (a: Attendance): string => attendanceLabel(this.lang, a);
   severity = (s: Severity): string => severityLabel(this.lang, s);
   help = (m: HelpMetric): string => metricHelp(this.lang, m, this.center);
-  queue = (id: string): string => id;
-  team = (id: string): string => translate(this.lang, 'team.label', { id });
+  queue = (id: string): string => displayId(id);
+  team = (id: string): string => translate(this.lang, 'team.label', { id: displayId(id) });
 
   setCenter(center: Center): void {
     if (this.center !== center) this.center = center;

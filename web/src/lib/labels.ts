@@ -87,6 +87,15 @@ export function metricHelp(lang: Lang, metric: HelpMetric, center?: Center | nul
   }
 }
 
+/**
+ * A readable name from a team or queue id until the snapshot carries display names:
+ * "t-central" → "Central", "q_sales_vip" → "Sales vip".
+ */
+export function displayId(id: string): string {
+  const bare = id.replace(/^(team|queue|t|q)[-_:.]/i, '').replace(/[-_]+/g, ' ').trim();
+  return bare ? bare.charAt(0).toUpperCase() + bare.slice(1) : id;
+}
+
 /** The worse of two severities. */
 export function worse(a: Severity, b: Severity): Severity {
   const rank = { ok: 0, amber: 1, red: 2 } as const;
