@@ -1,8 +1,10 @@
-import { pino } from 'pino';
+import { pino, type Logger } from 'pino';
 import { createApp, type Secrets } from './app.ts';
 import { newSecret } from './auth/tokens.ts';
 import { ConfigError, loadConfig, type Config } from './config/config.ts';
+import type { ConfigStore } from './store/config-store.ts';
 import type { EventLog } from './store/event-log.ts';
+import { MemoryConfigStore } from './store/memory-config-store.ts';
 import { MemoryLog } from './store/memory-log.ts';
 
 /** Unset secrets are generated and printed once (demo mode); set ones are never printed. */
@@ -19,10 +21,21 @@ function resolveSecrets(config: Config): { secrets: Secrets; generated: (keyof S
   };
 }
 
-async function openLog(config: Config): Promise<EventLog> {
-  if (!config.REDIS_URL) return new MemoryLog();
+/** The event log and the shared configuration: both in Redis with REDIS_URL, else in memory. */
+async function openStores(config: Config, logger: Logger): Promise<{ log: EventLog; configStore: ConfigStore }> {
+  if (!config.REDIS_URL) return { log: new MemoryLog(), configStore: new MemoryConfigStore() };
   const { RedisLog } = await import('./store/redis-log.ts');
-  return new RedisLog({ url: config.REDIS_URL });
+  const { RedisConfigStore } = await import('./store/redis-config-store.ts');
+  const onError = (message: string, err: unknown) => logger.warn({ err: err instanceof Error ? err.message : err }, `redis: ${message}`);
+  // 1.5 s: ingest answers 503 within 2 s while Redis is down (SPEC §8; docs/redis.md).
+  const log = new RedisLog({ url: config.REDIS_URL, appendTimeoutMs: 1_500, onError });
+  const configStore = new RedisConfigStore({ url: config.REDIS_URL, timeoutMs: 1_500, onError });
+  try {
+    for (const w of await log.durabilityWarnings()) logger.warn(`Redis durability: ${w} (see docs/redis.md)`);
+  } catch (err) {
+    logger.warn({ err: err instanceof Error ? err.message : err }, 'Redis is not reachable yet; the server waits for it');
+  }
+  return { log, configStore };
 }
 
 async function main(): Promise<void> {
@@ -33,18 +46,26 @@ async function main(): Promise<void> {
     if (err instanceof ConfigError) { console.error(err.message); process.exit(1); }
     throw err;
   }
-  const logger = pino({ level: config.LOG_LEVEL, redact: ['req.headers.authorization', 'req.headers.cookie', '*.caller', 'caller'] });
+  // Secrets and caller numbers never reach the logs (docs/security.md "What is logged").
+  const logger = pino({
+    level: config.LOG_LEVEL,
+    redact: [
+      'req.headers.authorization', 'req.headers.cookie', 'req.headers["x-floorboard-signature"]', 'res.headers["set-cookie"]',
+      'caller', '*.caller', '*[*].caller', 'event.caller', 'events[*].caller', 'body.caller', 'body[*].caller',
+      'password', '*.password', '*.currentPassword', '*.newPassword', 'token', '*.token', '*.signingSecret', '*.passwordHash',
+    ],
+  });
   const { secrets, generated } = resolveSecrets(config);
   const clock = () => Date.now();
-  const log = await openLog(config);
-  const app = await createApp({ config, secrets, clock, log, logger });
+  const { log, configStore } = await openStores(config, logger);
+  const app = await createApp({ config, secrets, clock, log, configStore, logger });
   const port = await app.listen(config.PORT, config.HOST);
   const base = `http://localhost:${port}`;
 
   const lines = [
     '',
     `Floorboard is running on ${base}  (store: ${log.kind}, simulator: ${config.SIMULATOR}, time zone: ${config.CENTER_TZ})`,
-    `  Supervisor:  ${base}/            user admin, password ${generated.includes('adminPassword') ? secrets.adminPassword : '(ADMIN_PASSWORD)'}`,
+    `  Supervisor:  ${base}/            user admin, password ${!app.adminCreated ? '(unchanged: the admin already exists in the store; reset it with scripts/users.ts)' : generated.includes('adminPassword') ? secrets.adminPassword : '(ADMIN_PASSWORD)'}`,
     `  TV display:  ${base}/tv?token=${generated.includes('displayToken') ? secrets.displayToken : '<DISPLAY_TOKEN>'}`,
     `  Ingest key:  ${generated.includes('ingestKey') ? secrets.ingestKey : '(INGEST_KEY)'}   POST ${base}/api/v1/events`,
     generated.length > 0 ? '  (generated secrets are shown once; set ADMIN_PASSWORD, INGEST_KEY, DISPLAY_TOKEN to choose your own)' : '',
@@ -56,7 +77,10 @@ async function main(): Promise<void> {
   if (config.SIMULATOR === 'on') {
     const { startSimulator } = await import('./simulator/run-simulator.ts');
     const sim = startSimulator({ baseUrl: `http://127.0.0.1:${port}`, ingestKey: secrets.ingestKey, tz: config.CENTER_TZ, clock, logger });
-    stopSimulator = () => sim.stop();
+    // The simulated floor's roster (today and tomorrow), so adherence shows from the first minute.
+    const { publishDemoRosters } = await import('./simulator/demo-roster.ts');
+    const stopRosters = publishDemoRosters(app.workforce, config.CENTER_TZ, clock, logger);
+    stopSimulator = () => { stopRosters(); return sim.stop(); };
   }
 
   let closing = false;

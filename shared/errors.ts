@@ -2,7 +2,7 @@ import { z } from 'zod';
 
 export const ERROR_CODES = [
   'validation_failed', 'unauthorized', 'forbidden', 'not_found', 'payload_too_large',
-  'unsupported_media_type', 'too_many_requests', 'store_unavailable', 'internal',
+  'unsupported_media_type', 'too_many_requests', 'store_unavailable', 'internal', 'conflict',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -30,9 +30,18 @@ export const QueueStatsSchema = z.object({
 });
 export type QueueStats = z.infer<typeof QueueStatsSchema>;
 
+/**
+ * Projected service level (Erlang C from the live arrival rate, AHT and the agents the roster
+ * and break plans put on the phones): over the next 15 minutes and the 15 after; null without data.
+ */
+export const SlForecastSchema = z.object({ in15: Rate, in30: Rate, target: z.number() });
+export type SlForecast = z.infer<typeof SlForecastSchema>;
+
 export const QueueRowSchema = QueueStatsSchema.extend({
   id: z.string(),
   severity: z.object({ serviceLevel: SeveritySchema, abandonRate: SeveritySchema, longestWaitSec: SeveritySchema }),
+  /** Optional for compatibility with older servers; this server always sends it. */
+  slForecast: SlForecastSchema.optional(),
 });
 export type QueueRow = z.infer<typeof QueueRowSchema>;
 
@@ -106,7 +115,7 @@ export type Floor = z.infer<typeof FloorSchema>;
 
 export const AlertSchema = z.object({
   id: z.string(),
-  rule: z.enum(['long_wait', 'service_level', 'abandon_rate', 'break_overrun', 'away_overrun', 'early_break', 'break_not_taken', 'break_during_work', 'attendance']),
+  rule: z.enum(['long_wait', 'service_level', 'abandon_rate', 'break_overrun', 'away_overrun', 'early_break', 'break_not_taken', 'break_during_work', 'attendance', 'sl_at_risk']),
   severity: z.enum(['amber', 'red']),
   since: EpochMs,
   queueId: z.string().optional(),
@@ -114,6 +123,8 @@ export const AlertSchema = z.object({
   teamId: z.string().optional(),
   /** Measured value that raised the alert (seconds or a rate), for the message. */
   value: z.number().nullable().optional(),
+  /** `sl_at_risk`: minutes ahead the projected SL falls below target (15 or 30). */
+  inMin: z.number().int().optional(),
 });
 export type Alert = z.infer<typeof AlertSchema>;
 

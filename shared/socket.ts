@@ -8,6 +8,11 @@ export interface ServerToClientEvents {
   /** The server is going away (shutdown); reconnect after `retryMs`. */
   'server:bye': (info: { retryMs: number }) => void;
   'auth:revoked': () => void;
+  /**
+   * Health of the event store behind this server: sent on connect and on every change. While
+   * `storeHealthy` is false the floor shown is the last known state (show a "stale" badge).
+   */
+  'floor:status': (status: { storeHealthy: boolean }) => void;
 }
 
 export interface ClientToServerEvents {

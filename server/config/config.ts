@@ -13,12 +13,18 @@ export const ConfigSchema = z.object({
   ADMIN_PASSWORD: secret(8),
   INGEST_KEY: secret(16),
   DISPLAY_TOKEN: secret(16),
+  /** Browser origins besides the server's own allowed to open the websocket and send API writes (comma list). Empty = same origin only. */
+  ALLOWED_ORIGINS: z.string().refine((v) => v.split(',').map((s) => s.trim()).filter(Boolean).every((s) => { try { return ['http:', 'https:'].includes(new URL(s).protocol); } catch { return false; } }), 'must be a comma list of origins such as https://wall.example.com').optional(),
+  /** Behind a reverse proxy: hop count, or a comma list of proxy addresses/CIDRs (loopback, uniquelocal, 10.0.0.0/8). Unset = trust no proxy headers. */
+  TRUST_PROXY: z.string().regex(/^(true|false|\d+|[\w.:/\s,-]+)$/, 'a hop count, true/false, or a comma list of addresses/CIDRs').optional(),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   SESSION_TTL_HOURS: z.coerce.number().positive().max(24 * 30).default(12),
   SHORT_ABANDON_SEC: z.coerce.number().min(0).max(600).default(5),
   SL_THRESHOLD_SEC: z.coerce.number().min(1).max(3600).default(20),
   SL_TARGET: z.coerce.number().gt(0).max(1).default(0.8),
   CHECKPOINT_EVERY_SEC: z.coerce.number().min(1).default(60),
+  /** The event log is trimmed only through checkpoints at least this old (a replica or a restart can fall back that far). */
+  LOG_RETENTION_HOURS: z.coerce.number().gt(0, 'must be more than 0').max(24 * 365).default(48),
 });
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
 

@@ -17,6 +17,10 @@ export function queueAlerts(q: QueueRow): Alert[] {
     if (q.severity.serviceLevel !== 'ok') out.push({ id: `service_level:${q.id}`, rule: 'service_level', severity: q.severity.serviceLevel, since: 0, queueId: q.id, value: q.serviceLevel });
     if (q.severity.abandonRate !== 'ok') out.push({ id: `abandon_rate:${q.id}`, rule: 'abandon_rate', severity: q.severity.abandonRate, since: 0, queueId: q.id, value: q.abandonRate });
   }
+  // SL at risk: the projected SL (roster, break plan, live load) falls below target in 15 or 30 minutes.
+  const f = q.slForecast;
+  const risk = f ? (f.in15 !== null && f.in15 < f.target ? { inMin: 15, value: f.in15 } : f.in30 !== null && f.in30 < f.target ? { inMin: 30, value: f.in30 } : null) : null;
+  if (risk) out.push({ id: `sl_at_risk:${q.id}`, rule: 'sl_at_risk', severity: risk.value < DEFAULT_THRESHOLDS.serviceLevel.red ? 'red' : 'amber', since: 0, queueId: q.id, value: risk.value, inMin: risk.inMin });
   return out;
 }
 

@@ -5,12 +5,41 @@ import { foldCall, type CallFacts } from './call-fold.ts';
 import { DayCalendar } from './calendar.ts';
 import type { EngineConfig } from './engine-config.ts';
 import { compareEvents, insertInOrder } from './event-order.ts';
-import { Ledger } from './ledger.ts';
+import { Contribution, Ledger } from './ledger.ts';
 import { SortedTimes } from './sorted-times.ts';
 import { TimerQueue } from './timers.ts';
+import { tKey } from './keys.ts';
+import { ScheduleBook } from '../schedule/schedule-book.ts';
+import type { ResolvedShift } from '../schedule/roster.ts';
 
 interface CallRecord { events: FloorEvent[]; facts: CallFacts }
 interface AgentRecord { events: FloorEvent[]; base: AgentFold; fold: AgentFold }
+
+/**
+ * Everything the engine has folded, as plain data (arrays, Maps, plain objects) for checkpoints:
+ * `exportState()` → serialize outside the engine (server/floor/) → `FloorEngine.importState()`.
+ * Bump `version` when the shape changes; an older checkpoint is then ignored.
+ */
+export interface EngineState {
+  version: typeof ENGINE_STATE_VERSION;
+  /** The configuration the state was folded with (derived figures depend on it). */
+  cfg: EngineConfig;
+  calls: Map<string, { events: FloorEvent[]; facts: { contribution: Map<string, number>; waiting: CallFacts['waiting']; endedAt: number | null; lastTs: number } }>;
+  agents: Map<string, AgentRecord>;
+  ledger: [string, number][];
+  waiting: Map<string, Map<string, number>>;
+  queueIds: string[];
+  teamIds: string[];
+  handledTimes: number[];
+  overruns: Map<string, number>;
+  timers: { at: number; key: string }[];
+  lastMaintenance: number;
+  eventsApplied: number;
+  outOfOrder: number;
+  /** Which queues each team answers (the schedule book learns it from the calls). */
+  teamQueues: [string, [string, number][]][];
+}
+export const ENGINE_STATE_VERSION = 1;
 
 /** What changed since the last projection; the projector reads and clears it. */
 export class DirtySet {
@@ -42,6 +71,8 @@ export class FloorEngine {
   readonly handledTimes = new SortedTimes();
   /** Agents on break or away → when they overrun. */
   readonly overruns = new Map<string, number>();
+  /** Rosters and break plans (given as data by the service layer) and what is derived from them. */
+  readonly schedule: ScheduleBook;
   private readonly timers = new TimerQueue();
   private lastMaintenance = 0;
   eventsApplied = 0;
@@ -49,6 +80,7 @@ export class FloorEngine {
 
   constructor(readonly cfg: EngineConfig) {
     this.cal = new DayCalendar(cfg.tz);
+    this.schedule = new ScheduleBook(this.cal);
     this.ledger = new Ledger((key) => this.markKey(key));
   }
 
@@ -62,8 +94,66 @@ export class FloorEngine {
   /** Moves time forward: fires threshold timers and, hourly, forgets what fell out of retention. */
   tick(now: number): void {
     for (const key of this.timers.popDue(now)) this.markTimer(key);
+    for (const id of this.schedule.popDue(now)) this.markTimer(`a:${id}`);
     this.handledTimes.dropBefore(now - 2 * 3600_000);
     if (now - this.lastMaintenance >= 3600_000) { this.lastMaintenance = now; this.forgetBefore(now - this.cfg.retentionMs); }
+  }
+
+  /**
+   * The folded state as plain data, for a checkpoint. It shares structure with the live engine
+   * (nothing is copied, so a large floor costs no extra memory): serialize it before the next
+   * `apply` or `tick`.
+   */
+  exportState(): EngineState {
+    return {
+      version: ENGINE_STATE_VERSION,
+      cfg: { ...this.cfg },
+      calls: this.calls,
+      agents: this.agents,
+      ledger: this.ledger.toJSON(),
+      waiting: this.waiting,
+      queueIds: [...this.queueIds],
+      teamIds: [...this.teamIds],
+      handledTimes: this.handledTimes.toArray(),
+      overruns: this.overruns,
+      timers: this.timers.toArray(),
+      lastMaintenance: this.lastMaintenance,
+      eventsApplied: this.eventsApplied,
+      outOfOrder: this.outOfOrder,
+      teamQueues: this.schedule.exportLearned(),
+    };
+  }
+
+  /**
+   * An engine holding `state` (from `exportState`, usually through a serializer), folded with
+   * `cfg`. Takes ownership of `state`: pass a copy (a deserialized one, or structuredClone) when
+   * the source engine lives on. Everything is marked dirty so the projector re-reads all of it.
+   */
+  static importState(cfg: EngineConfig, state: EngineState): FloorEngine {
+    if (state.version !== ENGINE_STATE_VERSION) throw new RangeError(`engine state version ${String(state.version)} is not ${ENGINE_STATE_VERSION}`);
+    const e = new FloorEngine(cfg);
+    for (const [id, rec] of state.calls) {
+      const f = rec.facts;
+      e.calls.set(id, { events: rec.events, facts: { contribution: new Contribution(f.contribution), waiting: f.waiting, endedAt: f.endedAt, lastTs: f.lastTs } });
+    }
+    for (const [id, rec] of state.agents) e.agents.set(id, rec);
+    e.ledger.restore(state.ledger);
+    for (const [q, m] of state.waiting) e.waiting.set(q, m);
+    for (const q of state.queueIds) e.queueIds.add(q);
+    for (const t of state.teamIds) e.teamIds.add(t);
+    e.handledTimes.restore(state.handledTimes);
+    for (const [a, at] of state.overruns) e.overruns.set(a, at);
+    e.timers.restore(state.timers);
+    e.lastMaintenance = state.lastMaintenance;
+    e.eventsApplied = state.eventsApplied;
+    e.outOfOrder = state.outOfOrder;
+    e.schedule.restoreLearned(state.teamQueues);
+    for (const id of e.queueIds) e.dirty.queues.add(id);
+    for (const id of e.teamIds) e.dirty.teams.add(id);
+    for (const id of e.agents.keys()) e.dirty.agents.add(id);
+    e.dirty.queues.add('*');
+    e.dirty.intraday = true;
+    return e;
   }
 
   private applyToCall(e: FloorEvent & { callId: string }): void {
@@ -116,9 +206,39 @@ export class FloorEngine {
     this.teamIds.add(a.teamId);
     this.dirty.agents.add(agentId);
     this.dirty.teams.add(a.teamId).add(teamBefore);
-    const at = overrunAt(a);
+    if (e.type === 'call.answered') this.schedule.noteAnswer(a.teamId, e.queueId);
+    this.updateOverrun(agentId, a);
+  }
+
+  private updateOverrun(agentId: string, a: AgentFold): void {
+    const at = overrunAt(a, this.schedule.plannedBreakSec(a));
     if (at === null) this.overruns.delete(agentId);
     else { this.overruns.set(agentId, at); this.timers.schedule(at, `a:${agentId}`); }
+  }
+
+  /**
+   * Sets one day's effective schedule (roster with break plans applied). Rostered agents the floor
+   * has not seen yet get an offline row in their team (so a no-show shows up as absent), and
+   * every agent whose schedule may have changed is re-projected.
+   */
+  setSchedule(date: string, shifts: readonly ResolvedShift[]): void {
+    const affected = this.schedule.setDay(date, shifts);
+    for (const s of shifts) this.ensureRostered(s.agentId, s.teamId);
+    for (const id of affected) {
+      const rec = this.agents.get(id);
+      if (!rec) continue;
+      this.updateOverrun(id, rec.fold);
+      this.markTimer(`a:${id}`);
+    }
+  }
+
+  private ensureRostered(agentId: string, teamId: string): void {
+    if (this.agents.has(agentId)) return;
+    const fresh = newAgentFold(agentId);
+    fresh.teamId = teamId;
+    for (const k of [tKey(teamId, 'agents'), tKey(teamId, 'state:offline')]) { addTo(fresh.contribution, k, 1); this.ledger.add(k, 1); }
+    this.agents.set(agentId, { events: [], base: structuredClone(fresh), fold: fresh });
+    this.teamIds.add(teamId);
   }
 
   private refold(base: AgentFold, events: readonly FloorEvent[]): AgentFold {

@@ -31,6 +31,8 @@ export class Ledger {
   entries(): IterableIterator<[string, number]> { return this.values.entries(); }
   size(): number { return this.values.size; }
   toJSON(): [string, number][] { return [...this.values]; }
+  /** Replaces every value (checkpoint restore); does not report changes. */
+  restore(entries: Iterable<[string, number]>): void { this.values = new Map(entries); }
   static fromJSON(entries: [string, number][], onChange?: (key: string) => void): Ledger {
     const l = new Ledger(onChange);
     l.values = new Map(entries);

@@ -3,6 +3,7 @@ import type { AgentRow, Floor, QueueRow, QueueStats, TeamRow } from '../../share
 import { overrunAt } from './agent-fold.ts';
 import type { FloorEngine } from './engine.ts';
 import { qKey, tDayKey, tKey } from './keys.ts';
+import { slForecast } from '../schedule/forecast.ts';
 
 /** Rates to 4 decimals and seconds to 0.1 s: exact enough for a wall, small on the wire. */
 export const round4 = (v: number | null) => (v === null ? null : Math.round(v * 10_000) / 10_000);
@@ -86,6 +87,7 @@ export function queueRow(engine: FloorEngine, queueId: string, now: number): Que
   return {
     id: queueId,
     ...s,
+    slForecast: slForecast(engine, queueId, s.ahtSec, now),
     severity: {
       serviceLevel: severityOf(s.serviceLevel, DEFAULT_THRESHOLDS.serviceLevel),
       abandonRate: severityOf(s.abandonRate, DEFAULT_THRESHOLDS.abandonRate),
@@ -110,7 +112,8 @@ export function agentRow(engine: FloorEngine, agentId: string, now: number): Age
   const failure = d?.failure ?? 0;
   const cph = cphOf(handled, loggedInSec);
   const successRate = rate(success, success + failure);
-  const over = overrunAt(a);
+  const over = overrunAt(a, engine.schedule.plannedBreakSec(a));
+  const sched = engine.schedule.evaluate(a, now);
   return {
     id: a.agentId,
     name: a.name,
@@ -128,9 +131,9 @@ export function agentRow(engine: FloorEngine, agentId: string, now: number): Age
     breakOverrun: over !== null && now >= over,
     overrunAt: over,
     currentCallQueueId: a.currentCallQueueId,
-    adherence: null,
-    conformance: null,
-    attendance: 'not_scheduled',
+    adherence: sched.adherence,
+    conformance: sched.conformance,
+    attendance: sched.attendance,
   };
 }
 
@@ -155,6 +158,7 @@ export function teamRow(engine: FloorEngine, teamId: string, now: number): TeamR
   const day = engine.cal.dayKey(now);
   const g = (f: string) => engine.ledger.get(tKey(teamId, f));
   const state = (s: string) => g(`state:${s}`);
+  const sched = engine.schedule.team(teamId, now);
   const handled = engine.ledger.get(tDayKey(teamId, day, 'handled'));
   const success = engine.ledger.get(tDayKey(teamId, day, 'success'));
   const failure = engine.ledger.get(tDayKey(teamId, day, 'failure'));
@@ -164,7 +168,7 @@ export function teamRow(engine: FloorEngine, teamId: string, now: number): TeamR
   return {
     id: teamId,
     agents,
-    scheduledNow: 0,
+    scheduledNow: sched.scheduledNow,
     loggedIn: agents - state('offline'),
     available: state('available'),
     ringing: state('ringing'),
@@ -176,8 +180,8 @@ export function teamRow(engine: FloorEngine, teamId: string, now: number): TeamR
     cph: round1(cphOf(handled, teamLoginSec(engine, teamId, now))),
     successRate: round4(rate(success, success + failure)),
     breakOverruns,
-    attendanceRate: null,
-    adherence: null,
+    attendanceRate: sched.attendanceRate,
+    adherence: sched.adherence,
   };
 }
 
@@ -189,6 +193,6 @@ export function floorRow(engine: FloorEngine, teams: readonly TeamRow[], now: nu
     agentsAvailable: total('available'),
     agentsOnCall: total('onCall'),
     agentsOnBreak: total('onBreak'),
-    adherence: null,
+    adherence: engine.schedule.floorAdherence(now),
   };
 }

@@ -2,10 +2,10 @@
 import { describe, expect, it } from 'vitest';
 import { applyDelta, type Delta } from '../../shared/delta.ts';
 import { advanceAgent } from '../../shared/live.ts';
-import type { AgentRow, Snapshot } from '../../shared/snapshot.ts';
+import type { Snapshot } from '../../shared/snapshot.ts';
 import { agentRow } from './project.ts';
 import { FloorProjector } from './projector.ts';
-import { at, engineWith, eventFactory, SEC, type EventFactory } from './test-events.ts';
+import { at, engineWith, eventFactory, expectSameAgent, SEC, type EventFactory } from './test-events.ts';
 
 /** A small, busy floor at 10:00: 20 agents in two teams, calls in two queues. */
 function busyFloor(f: EventFactory) {
@@ -106,15 +106,42 @@ describe('FloorProjector.delta', () => {
     step(m(55), [f.state(m(55), 'agent-009', 'break', 'training')]);
     step(m(80), [f.state(m(80), 'agent-009', 'available')], 30 * 60 * SEC);
   });
+
+  it('a screen that connected between two deltas still converges when a value changes back (regression)', () => {
+    const f = eventFactory();
+    const engine = engineWith([f.login(at('09:00'), 'a1')]);
+    const projector = new FloorProjector(engine);
+    const t = at('09:10');
+    engine.apply(f.queued(t, 'c1'));
+    projector.delta(t); // screens know: q1 waiting 1, longest wait 0 s; a1 available
+    engine.apply(f.state(t + 8 * SEC, 'a1', 'break', 'short_break'));
+    let screen = projector.snapshot(t + 8 * SEC); // a new screen: longest wait 8 s, a1 on break
+    expect(screen.queues[0]).toMatchObject({ waiting: 1, longestWaitSec: 8 });
+    engine.apply(f.answered(t + 9 * SEC, 'c1', 'a2'));
+    engine.apply(f.state(t + 9 * SEC, 'a1', 'available'));
+    const d = projector.delta(t + 9 * SEC)!; // back to what the older screens already show
+    screen = applyDelta(screen, d);
+    expect(screen.queues[0]).toMatchObject({ waiting: 0, longestWaitSec: 0, oldestQueuedAt: null });
+    expect(screen.totals).toMatchObject({ waiting: 0, longestWaitSec: 0 });
+    expect(screen.agents[0]).toMatchObject({ state: 'available', reason: null });
+    expect(screen.teams[0]).toMatchObject({ available: 1, onBreak: 0 });
+    expect(screen.floor).toMatchObject({ agentsAvailable: 1, agentsOnBreak: 0 });
+    // …and the next delta owes nothing any more.
+    expect(projector.delta(t + 10 * SEC)).toBeNull();
+  });
+
+  it('a team left without agents is removed from screens, as from the snapshot', () => {
+    const f = eventFactory();
+    const engine = engineWith([f.login(at('09:00'), 'a1', 't1'), f.login(at('09:00'), 'a2', 't2')]);
+    const projector = new FloorProjector(engine);
+    let screen = projector.snapshot(at('09:01'));
+    screen = applyDelta(screen, projector.delta(at('09:01'))!);
+    engine.apply(f.logout(at('09:02'), 'a1'));
+    engine.apply(f.login(at('09:03'), 'a1', 't2'));
+    const d = projector.delta(at('09:03'))!;
+    expect(d.teams?.remove).toEqual(['t1']);
+    screen = applyDelta(screen, d);
+    expect(screen.teams.map((t) => t.id)).toEqual(projector.snapshot(at('09:03')).teams.map((t) => t.id));
+  });
 });
 
-/** The screen's agent (advanced to now) equals the engine's, running figures to 0.1 s / 0.1 cph. */
-export function expectSameAgent(shown: AgentRow, truth: AgentRow, now?: number): void {
-  const where = `${truth.id}${now === undefined ? '' : ` at ${new Date(now).toISOString()}`}`;
-  const { figuresAt: _a, loggedInSec: l1, breakSec: b1, cph: c1, ...restShown } = shown;
-  const { figuresAt: _b, loggedInSec: l2, breakSec: b2, cph: c2, ...restTruth } = truth;
-  expect(restShown, where).toEqual(restTruth);
-  expect(Math.abs(l1 - l2), `${where} loggedInSec ${l1} vs ${l2}`).toBeLessThanOrEqual(0.11);
-  expect(Math.abs(b1 - b2), `${where} breakSec ${b1} vs ${b2}`).toBeLessThanOrEqual(0.11);
-  expect(c1 === null ? null : Math.round(c1 * 10) / 10, `${where} cph`).toBe(c2);
-}

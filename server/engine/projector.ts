@@ -38,13 +38,14 @@ export function diffAgent(prev: AgentRow | undefined, next: AgentRow, now: numbe
   if (!p) return null;
   for (const f of [...RUNNING_FIELDS, 'figuresAt', 'grade', 'breakOverrun']) delete p[f];
   // What the screen will show once it has merged the patch (its figures still based at its figuresAt).
-  let shown = advanceAgent({ ...prev, ...p } as AgentRow, now);
+  let shown: AgentRow = advanceAgent({ ...prev, ...p } as AgentRow, now);
   const close = (a: number | null, b: number | null) => a === b || (a !== null && b !== null && Math.abs(a - b) <= 0.11);
-  if (!RUNNING_FIELDS.every((f) => close(shown[f], next[f]))) {
-    Object.assign(p, { figuresAt: next.figuresAt, loggedInSec: next.loggedInSec, breakSec: next.breakSec, cph: next.cph });
+  if (!RUNNING_FIELDS.every((f) => close(shown[f], next[f])) || shown.grade !== next.grade) {
+    // Rebase: the screen's row may hold another grade than ours (a snapshot is newer than our cache).
+    Object.assign(p, { figuresAt: next.figuresAt, loggedInSec: next.loggedInSec, breakSec: next.breakSec, cph: next.cph, grade: next.grade });
     shown = { ...prev, ...p } as AgentRow;
   }
-  for (const f of ['grade', 'breakOverrun'] as const) if (shown[f] !== next[f]) p[f] = next[f];
+  if (shown.breakOverrun !== next.breakOverrun) p.breakOverrun = next.breakOverrun;
   return Object.keys(p).length > 1 ? (p as Patch<AgentRow>) : null;
 }
 
@@ -72,6 +73,14 @@ export class FloorProjector {
   private floor: Floor | null = null;
   private day = '';
   private lastRefresh = 0;
+  /**
+   * Fields in which a snapshot handed out since the last delta differs from what the deltas have
+   * sent (`q:`/`a:`/`t:` + id, `totals`, `floor`): the next delta sends them too, so a screen that
+   * starts from that snapshot converges even when a value changes back before the next delta.
+   */
+  private owed = new Map<string, Set<string>>();
+  /** Alerts such a snapshot shows otherwise than the deltas did, by id → owner (`q:`/`a:` + id). */
+  private owedAlerts = new Map<string, string>();
 
   constructor(private readonly engine: FloorEngine) {}
 
@@ -81,8 +90,8 @@ export class FloorProjector {
     const queues = [...e.queueIds].sort().map((id) => queueRow(e, id, now));
     const agents = [...e.agents.keys()].sort().map((id) => agentRow(e, id, now)!).filter((a) => a.teamId !== 'unassigned' || a.state !== 'offline');
     const teams = [...e.teamIds].sort().map((id) => teamRow(e, id, now)).filter((t) => t.agents > 0);
-    const alerts = [...queues.flatMap(queueAlerts), ...agents.flatMap(agentAlerts)].map((a) => this.withSince(a, now));
-    return {
+    const alerts = [...queues.flatMap(queueAlerts), ...agents.flatMap((a) => [...agentAlerts(a), ...e.schedule.alertsOf(a.id)])].map((a) => this.withSince(a, now));
+    const snap: Snapshot = {
       asOf: new Date(now).toISOString(),
       seq: this.seq,
       center: { tz: e.cfg.tz, today: e.cal.dayKey(now), slThresholdSec: e.cfg.slThresholdSec, shortAbandonSec: e.cfg.shortAbandonSec, slTarget: e.cfg.slTarget },
@@ -91,6 +100,31 @@ export class FloorProjector {
       floor: floorRow(e, teams, now),
       alerts,
     };
+    this.recordOwed(snap, now);
+    return snap;
+  }
+
+  private recordOwed(snap: Snapshot, now: number): void {
+    const owe = (key: string, patch: object | null) => {
+      const fields = patch ? Object.keys(patch).filter((k) => k !== 'id') : [];
+      if (fields.length === 0) return;
+      let set = this.owed.get(key);
+      if (!set) { set = new Set(); this.owed.set(key, set); }
+      for (const f of fields) set.add(f);
+    };
+    for (const q of snap.queues) owe(`q:${q.id}`, diffRow(this.queues.get(q.id), q));
+    for (const t of snap.teams) owe(`t:${t.id}`, diffRow(this.teams.get(t.id), t));
+    for (const a of snap.agents) owe(`a:${a.id}`, diffAgent(this.agents.get(a.id), a, now));
+    // Totals and floor not sent yet will be sent whole when they first change.
+    if (this.totals) owe('totals', diffObject(this.totals, snap.totals));
+    if (this.floor) owe('floor', diffObject(this.floor, snap.floor));
+    // Alerts the snapshot shows differently from the deltas (or not at all).
+    const shown = new Set<string>();
+    for (const a of snap.alerts) {
+      shown.add(a.id);
+      if (diffRow(this.alerts.get(a.id), a)) this.owedAlerts.set(a.id, alertOwner(a));
+    }
+    for (const [id, a] of this.alerts) if (!shown.has(id)) this.owedAlerts.set(id, alertOwner(a));
   }
 
   /** Team of an agent as last sent (scope filtering of agent patches). */
@@ -114,6 +148,22 @@ export class FloorProjector {
       if (dayChanged) for (const a of e.agents.keys()) dirty.agents.add(a);
     }
     this.day = day;
+    for (const key of [...this.owed.keys(), ...this.owedAlerts.values()]) {
+      const id = key.slice(2);
+      if (key.startsWith('q:')) dirty.queues.add(id);
+      else if (key.startsWith('a:')) dirty.agents.add(id);
+      else if (key.startsWith('t:')) dirty.teams.add(id);
+      else if (key === 'totals') dirty.queues.add('*');
+    }
+    /** A patch plus the fields a recent snapshot is owed (current values). */
+    const withOwed = <R extends Row>(key: string, p: Patch<R> | null, row: R): Patch<R> | null => {
+      const owed = this.owed.get(key);
+      if (!owed) return p;
+      const out = (p ?? { id: row.id }) as Record<string, unknown>;
+      const all = owed.has('figuresAt') || RUNNING_FIELDS.some((f) => owed.has(f)) ? [...owed, 'figuresAt', ...RUNNING_FIELDS, 'grade'] : owed;
+      for (const f of all) if (f in row) out[f] = (row as Record<string, unknown>)[f];
+      return out as Patch<R>;
+    };
     const out: Delta = { seq: this.seq + 1, asOf: new Date(now).toISOString() };
     if (dayChanged) out.today = day;
     const alertUps: Alert[] = [];
@@ -132,40 +182,49 @@ export class FloorProjector {
     for (const id of dirty.queues) {
       if (id === '*' || !e.queueIds.has(id)) continue;
       const row = queueRow(e, id, now);
-      const p = diffRow(this.queues.get(id), row);
+      const p = withOwed(`q:${id}`, diffRow(this.queues.get(id), row), row);
       if (p) { queueUps.push(p); this.queues.set(id, row); }
       syncAlerts(`q:${id}`, queueAlerts(row));
     }
     if (dirty.queues.size > 0) {
       const totals = queueStats(e, [...e.queueIds], now);
-      const t = diffObject(this.totals, totals);
-      if (t) { out.totals = t; this.totals = totals; }
+      const t = withOwed('totals', diffObject(this.totals, totals) as Patch<QueueStats & Row> | null, { id: '', ...totals });
+      if (t) { const { id: _id, ...rest } = t; out.totals = rest; this.totals = totals; }
     }
     const agentUps: Patch<AgentRow>[] = [];
     for (const id of dirty.agents) {
       const row = agentRow(e, id, now);
       if (!row || (row.teamId === 'unassigned' && row.state === 'offline' && !this.agents.has(id))) continue;
       const prev = this.agents.get(id);
-      const p = diffAgent(prev, row, now);
+      const p = withOwed(`a:${id}`, diffAgent(prev, row, now), row);
       if (p) { agentUps.push(p); this.agents.set(id, { ...(prev ?? row), ...p }); }
-      syncAlerts(`a:${id}`, agentAlerts(row));
+      syncAlerts(`a:${id}`, [...agentAlerts(row), ...e.schedule.alertsOf(id)]);
     }
     const teamUps: Patch<TeamRow>[] = [];
+    const teamRemoves: string[] = [];
     for (const id of dirty.teams) {
       if (!e.teamIds.has(id)) continue;
       const row = teamRow(e, id, now);
-      if (row.agents === 0 && !this.teams.has(id)) continue;
-      const p = diffRow(this.teams.get(id), row);
+      // A team without agents is not in the snapshot: take it off the screens too.
+      if (row.agents === 0) { if (this.teams.delete(id)) teamRemoves.push(id); continue; }
+      const p = withOwed(`t:${id}`, diffRow(this.teams.get(id), row), row);
       if (p) { teamUps.push(p); this.teams.set(id, row); }
     }
     const floor = floorRow(e, [...this.teams.values()], now);
-    const f = diffObject(this.floor, floor);
-    if (f) { out.floor = f; this.floor = floor; }
+    const f = withOwed('floor', diffObject(this.floor, floor) as Patch<Floor & Row> | null, { id: '', ...floor });
+    if (f) { const { id: _id, ...rest } = f; out.floor = rest; this.floor = floor; }
+    // Alerts a recent snapshot showed: send them as they are now, or take them off.
+    for (const id of this.owedAlerts.keys()) {
+      const a = this.alerts.get(id);
+      if (a) { if (!alertUps.some((x) => x.id === id)) alertUps.push(a); } else if (!alertRemoves.includes(id)) alertRemoves.push(id);
+    }
+    this.owed.clear();
+    this.owedAlerts.clear();
     dirty.clear();
 
     if (queueUps.length) out.queues = { upsert: queueUps };
     if (agentUps.length) out.agents = { upsert: agentUps };
-    if (teamUps.length) out.teams = { upsert: teamUps };
+    if (teamUps.length || teamRemoves.length) out.teams = { ...(teamUps.length ? { upsert: teamUps } : {}), ...(teamRemoves.length ? { remove: teamRemoves } : {}) };
     if (alertUps.length || alertRemoves.length) out.alerts = { ...(alertUps.length ? { upsert: alertUps } : {}), ...(alertRemoves.length ? { remove: alertRemoves } : {}) };
     const empty = !out.totals && !out.floor && !out.queues && !out.agents && !out.teams && !out.alerts && !out.today;
     if (empty) return null;

@@ -6,7 +6,11 @@
 import type { FloorEvent, Outcome } from '../../shared/events.ts';
 import { eventFactory } from './test-events.ts';
 
-export const SIM_KINDS = ['arrive', 'arrive', 'answer', 'answer', 'abandon', 'timeout', 'end', 'end', 'wrapDone', 'login', 'login', 'logout', 'break', 'away', 'back', 'dispose', 'transfer', 'dial'] as const;
+/** Action kinds, repeated to weight them (a floor mostly answers and ends calls). */
+export const SIM_KINDS = [
+  'arrive', 'arrive', 'answer', 'answer', 'answer', 'abandon', 'timeout', 'end', 'end', 'end', 'wrapDone', 'wrapDone',
+  'login', 'login', 'login', 'logout', 'break', 'away', 'back', 'back', 'dispose', 'transfer', 'dial',
+] as const;
 export type SimKind = (typeof SIM_KINDS)[number];
 
 export interface SimAction {

@@ -21,6 +21,12 @@ export class SortedTimes {
 
   get size(): number { return this.times.length; }
 
+  /** The instants in order (a copy; for checkpoints). */
+  toArray(): number[] { return [...this.times]; }
+
+  /** Replaces the contents with `sorted` (ascending, as returned by `toArray`); takes ownership. */
+  restore(sorted: number[]): void { this.times = sorted; }
+
   private lowerBound(t: number): number {
     let lo = 0;
     let hi = this.times.length;

@@ -4,7 +4,8 @@
  * Times are written as local wall-clock times of the center (Asia/Shanghai, UTC+8, no DST).
  */
 import { EventSchema, type EventInput, type FloorEvent, type Outcome } from '../../shared/events.ts';
-import type { Snapshot } from '../../shared/snapshot.ts';
+import { expect } from 'vitest';
+import type { AgentRow, Snapshot } from '../../shared/snapshot.ts';
 import { defaultEngineConfig } from './engine-config.ts';
 import { FloorEngine } from './engine.ts';
 import { FloorProjector } from './projector.ts';
@@ -96,4 +97,15 @@ export function snapshotOf(events: readonly FloorEvent[], now: number): Snapshot
 /** Fold order of the engine: by ts, then id. */
 export function sortEvents(events: readonly FloorEvent[]): FloorEvent[] {
   return [...events].sort((a, b) => a.ts - b.ts || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+/** The screen's agent (advanced to now) equals the engine's, running figures to 0.1 s / 0.1 cph. */
+export function expectSameAgent(shown: AgentRow, truth: AgentRow, now?: number): void {
+  const where = `${truth.id}${now === undefined ? '' : ` at ${new Date(now).toISOString()}`}`;
+  const { figuresAt: _a, loggedInSec: l1, breakSec: b1, cph: c1, ...restShown } = shown;
+  const { figuresAt: _b, loggedInSec: l2, breakSec: b2, cph: c2, ...restTruth } = truth;
+  expect(restShown, where).toEqual(restTruth);
+  expect(Math.abs(l1 - l2), `${where} loggedInSec ${l1} vs ${l2}`).toBeLessThanOrEqual(0.11);
+  expect(Math.abs(b1 - b2), `${where} breakSec ${b1} vs ${b2}`).toBeLessThanOrEqual(0.11);
+  expect(c1 === null ? null : Math.round(c1 * 10) / 10, `${where} cph`).toBe(c2);
 }

@@ -22,6 +22,12 @@ export class TimerQueue {
 
   get size(): number { return this.heap.length; }
 
+  /** The pending timers in heap order (a copy; for checkpoints). */
+  toArray(): { at: number; key: string }[] { return this.heap.map((t) => ({ ...t })); }
+
+  /** Replaces the contents with a heap as returned by `toArray`; takes ownership. */
+  restore(heap: { at: number; key: string }[]): void { this.heap = heap; }
+
   private pop(): { at: number; key: string } | undefined {
     const top = this.heap[0];
     const last = this.heap.pop();

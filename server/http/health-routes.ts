@@ -6,9 +6,12 @@ import type { EventLog } from '../store/event-log.ts';
 export function healthRoutes(log: EventLog, floor: FloorService): Router {
   const r = Router();
   r.get('/healthz', (_req, res) => { res.json({ status: 'ok' }); });
-  r.get('/readyz', (_req, res) => {
-    const ready = log.healthy();
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', store: log.kind, storeHealthy: log.healthy(), position: floor.position });
+  r.get('/readyz', async (_req, res) => {
+    const storeHealthy = log.healthy();
+    // Caught up: folded everything the log held when asked (an unreachable store answers false).
+    const caughtUp = storeHealthy ? await floor.caughtUp().catch(() => false) : false;
+    const ready = storeHealthy && caughtUp && log.healthy();
+    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'not_ready', store: log.kind, storeHealthy: log.healthy(), caughtUp, position: floor.position });
   });
   return r;
 }

@@ -1,19 +1,27 @@
 import express, { Router } from 'express';
 import type { AuthService } from '../auth/auth-service.ts';
+import { requireSignatureIfConfigured, signatureVerifier } from '../auth/ingest-signature.ts';
 import { requireRole } from '../http/middleware.ts';
+import { ASTERISK_QUEUE_LOG_PATH, createAsteriskRouter, type AsteriskRouterOptions } from './asterisk/router.ts';
 import { eventsFromBody } from './body.ts';
 import type { IngestService } from './ingest-service.ts';
 
 export const INGEST_BODY_LIMIT = '10mb';
 
 /** `POST /api/v1/events`: validate the whole batch, append it, answer 202 once it is in the log. */
-export function ingestRoutes(auth: AuthService, ingest: IngestService): Router {
+export function ingestRoutes(auth: AuthService, ingest: IngestService, clock: () => number = Date.now, asterisk: Omit<AsteriskRouterOptions, 'ingest'> = {}): Router {
   const r = Router();
+  // Keys created with requireSignature must sign the raw body (server/auth/ingest-signature.ts).
+  const verify = signatureVerifier(auth, clock);
+  // Asterisk queue_log lines (server/ingest/asterisk/, docs/asterisk.md), behind the same key (and signature) check.
+  r.post(ASTERISK_QUEUE_LOG_PATH, requireRole(auth, ['ingest']));
+  r.use(createAsteriskRouter({ ingest, verify, ...asterisk }));
   r.post(
     '/api/v1/events',
     requireRole(auth, ['ingest']),
-    express.json({ limit: INGEST_BODY_LIMIT, strict: false, type: 'application/json' }),
-    express.text({ limit: INGEST_BODY_LIMIT, type: 'application/x-ndjson' }),
+    express.json({ limit: INGEST_BODY_LIMIT, strict: false, type: 'application/json', verify }),
+    express.text({ limit: INGEST_BODY_LIMIT, type: 'application/x-ndjson', verify }),
+    requireSignatureIfConfigured(auth, clock),
     async (req, res) => {
       const { items, indexed } = eventsFromBody(req);
       const result = await ingest.ingest(items, indexed);

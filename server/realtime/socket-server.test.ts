@@ -54,8 +54,10 @@ describe('live push over socket.io', () => {
   it('keeps deltas small: a single state change is well under 300 bytes', async () => {
     const c = connectClient(t.url);
     await until(() => c.snapshots.length === 1);
-    // As on a live floor: the event is a moment old when it is folded.
-    await postEvents(t.url, ev('s-7', 599.96, { type: 'agent.state', agentId: 'a2', state: 'break', reason: 'short_break' }));
+    // As on a live floor: the event is a moment old when it is folded (and the agent is past the
+    // first 30 minutes after sign-in, when a break would raise an early-break alert).
+    t.clock.now = T0 + 3600_000;
+    await postEvents(t.url, ev('s-7', 3599.96, { type: 'agent.state', agentId: 'a2', state: 'break', reason: 'short_break' }));
     await until(() => c.deltas.some((d) => d.agents?.upsert?.some((a) => a.id === 'a2')), 5000, 'a2 delta');
     const d = c.deltas.find((x) => x.agents?.upsert?.some((a) => a.id === 'a2'))!;
     // SPEC §8: a single state change costs at most 300 bytes on the wire (agent, team and floor counters).
@@ -67,7 +69,7 @@ describe('live push over socket.io', () => {
     const c = connectClient(t.url);
     await until(() => c.snapshots.length === 1);
     c.socket.io.engine.close(); // drop the transport as a network blip would
-    await postEvents(t.url, ev('s-8', 600, { type: 'agent.logout', agentId: 'a2' }));
+    await postEvents(t.url, ev('s-8', 3601, { type: 'agent.logout', agentId: 'a2' }));
     await until(() => c.snapshots.length === 2, 5000, 'snapshot after reconnect');
     expect(c.snapshots[1]!.agents.find((a) => a.id === 'a2')?.state).toBe('offline');
     c.socket.close();
@@ -94,7 +96,7 @@ describe('live push over socket.io', () => {
     await until(() => c.snapshots.length === 1);
     expect(c.snapshots[0]!.agents.map((a) => a.id)).toEqual(['a1']);
     expect(c.snapshots[0]!.teams.map((x) => x.id)).toEqual(['t1']);
-    await postEvents(t.url, [ev('s-9', 600, { type: 'agent.login', agentId: 'a2', teamId: 't2' }), ev('s-10', 600, { type: 'agent.state', agentId: 'a1', state: 'available' })]);
+    await postEvents(t.url, [ev('s-9', 3602, { type: 'agent.login', agentId: 'a2', teamId: 't2' }), ev('s-10', 3602, { type: 'agent.state', agentId: 'a1', state: 'available' })]);
     await until(() => c.deltas.some((d) => d.agents?.upsert?.some((a) => a.id === 'a1')), 5000, 'a1 delta');
     expect(c.deltas.flatMap((d) => d.agents?.upsert ?? []).map((a) => a.id)).not.toContain('a2');
     c.socket.close();

@@ -6,6 +6,7 @@ import type { AuthService } from '../auth/auth-service.ts';
 import { DASHBOARD_ROLES, type Scope } from '../auth/principal.ts';
 import type { FloorService } from '../floor/floor-service.ts';
 import { cookieValue, SESSION_COOKIE } from '../http/middleware.ts';
+import { originAllowed } from '../http/security.ts';
 import { scopeDelta, scopeSnapshot } from './scope-filter.ts';
 
 type FloorSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -26,15 +27,20 @@ function narrow(scope: Scope, requested: unknown, floor: FloorService): Scope {
  * Live push: a screen gets the snapshot of its scope on connect (and on `floor:resync`), then the
  * coalesced deltas of that scope, each room numbering its own deltas so gaps can be detected.
  */
-export function attachRealtime(http: HttpServer, deps: { auth: AuthService; floor: FloorService; logger: Logger }): FloorIo {
+export function attachRealtime(http: HttpServer, deps: { auth: AuthService; floor: FloorService; logger: Logger; allowedOrigins?: readonly string[] }): FloorIo {
   const { auth, floor, logger } = deps;
-  const io: FloorIo = new Server(http, { serveClient: false, maxHttpBufferSize: 16 * 1024, pingInterval: 10_000, pingTimeout: 8_000 });
+  const allowedOrigins = deps.allowedOrigins ?? [];
+  const io: FloorIo = new Server(http, {
+    serveClient: false, maxHttpBufferSize: 16 * 1024, pingInterval: 10_000, pingTimeout: 8_000,
+    // Browsers of other sites may not open the wallboard's socket (same origin, or ALLOWED_ORIGINS).
+    allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin, req.headers.host, allowedOrigins)),
+  });
   const rooms = new Map<string, Room>();
 
-  io.use((socket, next) => {
+  io.use(async (socket, next) => {
     const hs = socket.handshake;
     const token = typeof hs.auth?.token === 'string' ? hs.auth.token : cookieValue(hs.headers.cookie, SESSION_COOKIE);
-    const principal = token ? auth.resolve(token) : null;
+    const principal = token && token.length <= 512 ? await auth.authenticate(token).catch(() => null) : null;
     if (!principal || !DASHBOARD_ROLES.includes(principal.role)) return next(new Error('unauthorized'));
     const scope = narrow(principal.scope, hs.auth?.scope ?? hs.query.scope, floor);
     socket.data = { role: principal.role, principal: principal.credential, scope };
@@ -51,6 +57,15 @@ export function attachRealtime(http: HttpServer, deps: { auth: AuthService; floo
     if (!room) { room = { key, scope: socket.data.scope, seq: 0 }; rooms.set(key, room); }
     void socket.join(key);
     sendSnapshot(socket, room);
+    socket.emit('floor:status', floor.status);
+    // Screens only ever ask for a resync: more than 20 messages in 10 s is a misbehaving client.
+    let budget = { windowStart: Date.now(), count: 0 };
+    socket.use((_packet, next) => {
+      const now = Date.now();
+      if (now - budget.windowStart > 10_000) budget = { windowStart: now, count: 0 };
+      if (++budget.count > 20) { logger.warn({ role: socket.data.role }, 'socket message rate exceeded; disconnecting'); socket.disconnect(true); return; }
+      next();
+    });
     let lastResync = 0;
     socket.on('floor:resync', () => {
       const now = Date.now();
@@ -61,6 +76,18 @@ export function attachRealtime(http: HttpServer, deps: { auth: AuthService; floo
     socket.on('disconnect', () => {
       if ((io.sockets.adapter.rooms.get(key)?.size ?? 0) === 0) rooms.delete(key);
     });
+  });
+
+  floor.onStatus((status) => { io.emit('floor:status', status); });
+
+  // A revoked token, key or session (on any instance: the ConfigStore watch) closes its sockets here.
+  auth.onRevoked((digests) => {
+    const gone = new Set(digests);
+    for (const socket of io.sockets.sockets.values()) {
+      if (!gone.has(socket.data.principal)) continue;
+      socket.emit('auth:revoked');
+      socket.disconnect(true);
+    }
   });
 
   floor.onDelta((delta) => {

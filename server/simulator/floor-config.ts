@@ -145,7 +145,7 @@ export function buildFloor(seed = 1, overrides: Partial<Pick<FloorDef, 'dailyVol
     queues: QUEUES.map((q) => ({ ...q, transferTo: q.transferTo.map((t) => ({ ...t })) })),
     teams: TEAMS.map((t) => ({ ...t, queues: [...t.queues] })),
     agents,
-    dailyVolume: overrides.dailyVolume ?? 3400,
+    dailyVolume: overrides.dailyVolume ?? 3250,
     maxWaitSec: overrides.maxWaitSec ?? 300,
   };
 }

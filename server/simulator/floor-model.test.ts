@@ -11,11 +11,6 @@ const DATE = '2026-11-23'; // a Monday
 const DAY_START = DateTime.fromISO(DATE, { zone: TZ }).toMillis();
 const DAY_MS = 86_400_000;
 
-function simulateDay(seed: number, startMs = DAY_START, endMs = startMs + DAY_MS): FloorEvent[] {
-  const model = new FloorModel({ startMs, seed, tz: TZ });
-  return model.advanceTo(endMs).map((e) => EventSchema.parse(e));
-}
-
 interface DayFigures {
   offered: number;
   answered: number;

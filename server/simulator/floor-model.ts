@@ -15,6 +15,17 @@ import { Rng } from './prng.ts';
  * clock and draws every random number from one seeded stream, in the order its steps are due,
  * so the same seed and start give the same event stream however the advances are chunked.
  * Memory stays bounded: only calls in progress and the timers of the near future are kept.
+ *
+ * Conventions of the stream:
+ * - ids: `sim-<seed>.<local start yyyyMMddTHHmmss>-e<n>` for events, `…-c<n>` for calls, so a
+ *   restarted backfill of the same day with the same seed repeats the same ids (deduplicated).
+ * - causally linked events get distinct timestamps 1 ms apart (login → available, answered →
+ *   on_call, ended → wrap_up), so sorting by `ts` alone reproduces the stream order.
+ * - a transfer ends the transferring agent's part with `call.ended {resolved: false}` right after
+ *   `call.transferred`; then either `call.queued` of the same callId in the target queue, or (to an
+ *   agent) the colleague rings and sends `call.answered` for the same queue leg.
+ * - inbound `call.ended` carries `resolved` (first-contact resolution); telesales calls carry an
+ *   outcome, `other` ones get a `call.disposition` with the final outcome during wrap-up.
  */
 
 export const DEFAULT_CENTER_TZ = 'Asia/Shanghai';
@@ -290,10 +301,10 @@ export class FloorModel {
       const r = this.rng.float();
       let offsetMs: number;
       if (r < 0.004 * lateness) return; // a no-show: absent all day
-      if (r < 0.016 * lateness) offsetMs = this.rng.uniform(15.5, 28) * MIN;
-      else if (r < 0.04 * lateness) offsetMs = this.rng.uniform(10, 15) * MIN;
-      else if (r < 0.14 * lateness) offsetMs = this.rng.uniform(3.2, 10) * MIN;
-      else if (r < 0.14 * lateness + 0.15) offsetMs = this.rng.uniform(1, 3) * MIN;
+      if (r < 0.014 * lateness) offsetMs = this.rng.uniform(15.5, 28) * MIN;
+      else if (r < 0.03 * lateness) offsetMs = this.rng.uniform(10, 15) * MIN;
+      else if (r < 0.09 * lateness) offsetMs = this.rng.uniform(3.2, 10) * MIN;
+      else if (r < 0.09 * lateness + 0.15) offsetMs = this.rng.uniform(1, 3) * MIN;
       else offsetMs = -this.rng.uniform(0, 6) * MIN + this.rng.uniform(0, 1) * MIN;
       const e = this.rng.float();
       const earlyMs = e < 0.008 ? this.rng.uniform(16, 40) * MIN : e < 0.045 ? this.rng.uniform(5, 15) * MIN : 0;
@@ -421,7 +432,7 @@ export class FloorModel {
     const plannedMs = act.endMs - act.startMs;
     let durationMs: number;
     if (act.type === 'short_break') {
-      durationMs = plannedMs * this.rng.lognormal(0.97, 0.08) + (this.rng.chance(agent.def.overrun) ? this.rng.uniform(1, 5) * MIN : 0);
+      durationMs = plannedMs * this.rng.lognormal(0.9, 0.06) + (this.rng.chance(agent.def.overrun) ? this.rng.uniform(1, 5) * MIN : 0);
     } else if (act.type === 'meal') {
       durationMs = plannedMs + this.rng.uniform(-2, 1) * MIN + (this.rng.chance(0.1) ? this.rng.uniform(2, 8) * MIN : 0);
     } else {

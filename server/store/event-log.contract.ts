@@ -232,6 +232,19 @@ export function describeEventLogContract(name: string, makeLog: () => EventLog |
       expect(await log.readAfter(last, 10)).toEqual(more.appended);
     });
 
+    it('lastPosition is the newest entry ever appended, trimmed or not', async () => {
+      const log = await fresh();
+      expect(await log.lastPosition()).toBe(LOG_START);
+      const r = await log.append(evs(4));
+      const last = r.appended[3]!.pos;
+      expect(await log.lastPosition()).toBe(last);
+      await log.append([r.appended[0]!.event]); // a duplicate appends nothing
+      expect(await log.lastPosition()).toBe(last);
+      await log.saveCheckpoint({ pos: last, state: 'x', savedAt: 1 });
+      expect(await log.trimThrough(last)).toBe(4);
+      expect(await log.lastPosition()).toBe(last);
+    });
+
     it('is healthy while open', async () => {
       const log = await fresh();
       await log.append(evs(1)); // connected by now

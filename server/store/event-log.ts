@@ -32,6 +32,8 @@ export interface EventLog {
    * (by this or any other instance). Returns a stop function.
    */
   follow(after: LogPosition, onEntries: (entries: LogEntry[]) => void): () => void;
+  /** Position of the newest entry ever appended (LOG_START when none): how far a replica must fold to be caught up. */
+  lastPosition(): Promise<LogPosition>;
   saveCheckpoint(cp: Checkpoint): Promise<void>;
   loadCheckpoint(): Promise<Checkpoint | null>;
   /** Drops entries at or before `pos` (never the ones after the newest checkpoint). Returns how many. */

@@ -75,6 +75,8 @@ export class MemoryLog implements EventLog {
     return () => { this.followers.delete(follower); };
   }
 
+  async lastPosition(): Promise<LogPosition> { return `${this.next - 1}-0`; }
+
   /** Keeps the newest checkpoint: an older position never replaces a newer one. */
   async saveCheckpoint(cp: Checkpoint): Promise<void> {
     if (this.checkpoint && comparePositions(cp.pos, this.checkpoint.pos) < 0) return;

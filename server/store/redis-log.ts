@@ -1,7 +1,7 @@
 import { Redis, ReplyError, type RedisOptions } from 'ioredis';
 import type { FloorEvent } from '../../shared/events.ts';
 import {
-  comparePositions, StoreUnavailableError,
+  comparePositions, LOG_START, StoreUnavailableError,
   type AppendResult, type Checkpoint, type EventLog, type LogEntry, type LogPosition,
 } from './event-log.ts';
 import { defineLogScripts, type LogScripts } from './redis-scripts.ts';
@@ -217,6 +217,20 @@ export class RedisLog implements EventLog {
     this.followers.add(stop);
     void loop();
     return stop;
+  }
+
+  /**
+   * The stream's last generated id (kept by Redis even when the newest entries were trimmed);
+   * LOG_START for a stream that does not exist yet.
+   */
+  async lastPosition(): Promise<LogPosition> {
+    return this.run('lastPosition', this.appendTimeoutMs, async () => {
+      if (await this.redis.exists(this.streamKey) === 0) return LOG_START;
+      const info = await this.redis.xinfo('STREAM', this.streamKey) as unknown[];
+      const i = info.indexOf('last-generated-id');
+      const id = i >= 0 ? info[i + 1] : undefined;
+      return typeof id === 'string' && POS_RE.test(id) ? id : LOG_START;
+    });
   }
 
   async saveCheckpoint(cp: Checkpoint): Promise<void> {

@@ -5,6 +5,7 @@ import type { Snapshot } from '../../shared/snapshot.ts';
 import type { ClientToServerEvents, ServerToClientEvents } from '../../shared/socket.ts';
 import { createApp, type FloorboardApp } from '../app.ts';
 import { loadConfig } from '../config/config.ts';
+import type { ConfigStore } from '../store/config-store.ts';
 import type { EventLog } from '../store/event-log.ts';
 import { MemoryLog } from '../store/memory-log.ts';
 
@@ -13,10 +14,10 @@ export const TEST_SECRETS = { adminPassword: 'admin-password-1', ingestKey: 'ing
 export interface TestApp { app: FloorboardApp; url: string; clock: { now: number }; close(): Promise<void> }
 
 /** The real app on port 0 with a settable clock and (by default) the memory log. */
-export async function startTestApp(opts: { now?: number; log?: EventLog; env?: Record<string, string> } = {}): Promise<TestApp> {
+export async function startTestApp(opts: { now?: number; log?: EventLog; configStore?: ConfigStore; env?: Record<string, string> } = {}): Promise<TestApp> {
   const clock = { now: opts.now ?? Date.now() };
   const config = loadConfig({ SIMULATOR: 'off', ...opts.env });
-  const app = await createApp({ config, secrets: TEST_SECRETS, clock: () => clock.now, log: opts.log ?? new MemoryLog(), logger: pino({ level: 'silent' }) });
+  const app = await createApp({ config, secrets: TEST_SECRETS, clock: () => clock.now, log: opts.log ?? new MemoryLog(), ...(opts.configStore ? { configStore: opts.configStore } : {}), logger: pino({ level: 'silent' }) });
   const port = await app.listen(0, '127.0.0.1');
   return { app, url: `http://127.0.0.1:${port}`, clock, close: () => app.close() };
 }

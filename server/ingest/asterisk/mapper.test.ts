@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { EventBatchSchema, EventSchema, type EventInput } from '../../../shared/events.ts';
-import { mapQueueLog, QueueLogMapper, type QueueLogOptions } from './mapper.ts';
+import { mapQueueLog, QueueLogMapper, verbRank, type QueueLogOptions } from './mapper.ts';
 
 const corpus = readFileSync(new URL('./fixtures/queue_log.sample', import.meta.url), 'utf8');
 const corpusLines = corpus.split('\n');
@@ -91,7 +91,7 @@ const expected: Expected[] = [
 function expectedEvent([line, slot, body, ts]: Expected): EventInput {
   const raw = corpusLines[line - 1]!.trim();
   const hash = createHash('sha1').update(raw).digest('hex');
-  return { id: `aq:${hash}:${slot}`, ts: ts ?? Number(raw.split('|')[0]) * 1000, ...body } as EventInput;
+  return { id: `aq:${verbRank(raw.split('|')[4]!.toUpperCase())}:${hash}:${slot}`, ts: ts ?? Number(raw.split('|')[0]) * 1000, ...body } as EventInput;
 }
 
 describe('mapQueueLog over the fixture corpus', () => {
@@ -224,6 +224,20 @@ describe('mapping decisions', () => {
     const again = m.map(corpus);
     expect(again.events.filter((e) => !first.has(e.id))).toEqual([]);
     expect(again.rejected).toHaveLength(11);
+  });
+
+  it('orders events of the same second as Asterisk writes them (ts, then id)', () => {
+    const byFoldOrder = (events: EventInput[]) => [...events].sort((a, b) => (a.ts as number) - (b.ts as number) || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+    const states = (text: string[]) => byFoldOrder(mapQueueLog(text).events).filter((e) => e.type === 'agent.state').map((e) => (e as { state: string }).state);
+    // a call ends, the agent pauses in the same second
+    expect(states([line(T, '1.1', 'q1', 'PJSIP/1001', 'CONNECT', '3', '1.2', '2'), line(T + 60, '1.1', 'q1', 'PJSIP/1001', 'COMPLETEAGENT', '3', '60', '1'), line(T + 60, 'NONE', 'q1', 'PJSIP/1001', 'PAUSE', 'Lunch')]))
+      .toEqual(['on_call', 'available', 'break']);
+    // ring no answer, then Asterisk's auto-pause
+    expect(states([line(T, '1.1', 'q1', 'PJSIP/1001', 'RINGNOANSWER', '15000'), line(T, 'NONE', 'q1', 'PJSIP/1001', 'PAUSE', 'Auto-Pause')]))
+      .toEqual(['ringing', 'available', 'away']);
+    // unpause, and a call connects at once
+    expect(states([line(T, 'NONE', 'q1', 'PJSIP/1001', 'UNPAUSE', ''), line(T, '1.1', 'q1', 'PJSIP/1001', 'CONNECT', '3', '1.2', '2')]))
+      .toEqual(['available', 'on_call']);
   });
 
   it('rejects invalid options early', () => {

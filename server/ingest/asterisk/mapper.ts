@@ -73,7 +73,8 @@ interface Derived { slot: number; body: Body; ts?: number }
  * the current pause and the call in progress — which a single line cannot tell: it keeps an agent in
  * several queues logged in until the last REMOVEMEMBER, defers a pause taken during a call to the
  * call's end, and returns a paused agent to `break` (not `available`) after a call. Event ids are
- * `aq:<sha1 of the line>:<slot>` with a fixed slot per derived event, so re-sent lines give the same ids.
+ * `aq:<rank>:<sha1 of the line>:<slot>` with a fixed slot per derived event, so re-sent lines give the
+ * same ids; `rank` (see verbRank) orders events of the same second the way Asterisk writes them.
  * No I/O: feed lines in file order with `map`; use `fork`/`adopt` to apply a batch only once it is stored.
  */
 export class QueueLogMapper {
@@ -130,7 +131,8 @@ export class QueueLogMapper {
       }
       if (derived === null || derived.length === 0) { result.ignored++; return; }
       const hash = createHash('sha1').update(raw).digest('hex');
-      const events = derived.map((d) => ({ id: `aq:${hash}:${d.slot}`, ts: d.ts ?? parsed.line.ts, ...d.body }) as EventInput);
+      const rank = verbRank(parsed.line.event);
+      const events = derived.map((d) => ({ id: `aq:${rank}:${hash}:${d.slot}`, ts: d.ts ?? parsed.line.ts, ...d.body }) as EventInput);
       for (const event of events) {
         const check = EventSchema.safeParse(event);
         if (!check.success) {
@@ -374,6 +376,26 @@ export class QueueLogMapper {
     const queueId = (context !== '' ? queues[`${exten}@${context}`] : undefined) ?? queues[exten];
     if (queueId !== undefined) return { toQueueId: queueId };
     return { toAgentId: exten === '' ? UNKNOWN_TRANSFER_TARGET : this.resolveAgent(exten) };
+  }
+}
+
+/**
+ * queue_log has one-second resolution and the engine folds events of equal `ts` in id order, so the id
+ * starts with the usual order of verbs within one second for one agent: log in, a call ends, unpause,
+ * a ring ends, the next call connects, (callers leave), pause (e.g. Asterisk's auto-pause right after
+ * RINGNOANSWER, or a pause right after COMPLETEAGENT), log off.
+ */
+export function verbRank(verb: string): number {
+  switch (verb) {
+    case 'ADDMEMBER': case 'AGENTLOGIN': case 'AGENTCALLBACKLOGIN': return 1;
+    case 'ENTERQUEUE': return 2;
+    case 'COMPLETEAGENT': case 'COMPLETECALLER': case 'TRANSFER': case 'BLINDTRANSFER': case 'ATTENDEDTRANSFER': return 3;
+    case 'UNPAUSE': case 'UNPAUSEALL': return 4;
+    case 'RINGNOANSWER': case 'RINGCANCELED': return 5;
+    case 'CONNECT': return 6;
+    case 'ABANDON': case 'EXITEMPTY': case 'EXITWITHKEY': case 'EXITWITHTIMEOUT': return 7;
+    case 'PAUSE': case 'PAUSEALL': return 8;
+    default: return 9; // REMOVEMEMBER, AGENTLOGOFF, AGENTCALLBACKLOGOFF
   }
 }
 

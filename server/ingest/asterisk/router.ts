@@ -1,3 +1,4 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import express, { Router, type NextFunction, type Request, type Response } from 'express';
 import type { ErrorBody } from '../../../shared/errors.ts';
 import { ApiError, validationFailed } from '../../http/api-error.ts';
@@ -11,6 +12,8 @@ export interface AsteriskRouterOptions extends QueueLogOptions {
   ingest: IngestService;
   /** Largest accepted body (express/body-parser syntax). Default `20mb`. */
   limit?: string;
+  /** Body-parser `verify` hook over the raw bytes (the signature check of signing ingest keys, server/auth/ingest-signature.ts). */
+  verify?: (req: IncomingMessage, res: ServerResponse, buf: Buffer, encoding: string) => void;
 }
 
 /** The 202 answer. */
@@ -29,7 +32,7 @@ export interface QueueLogIngestReply {
  * (see QueueLogMapper) follows the file; that memory only advances once a batch is stored.
  */
 export function createAsteriskRouter(options: AsteriskRouterOptions): Router {
-  const { ingest, limit = '20mb', ...mapOptions } = options;
+  const { ingest, limit = '20mb', verify, ...mapOptions } = options;
   const mapper = new QueueLogMapper(mapOptions);
   let queue: Promise<unknown> = Promise.resolve();
   const serially = <T>(task: () => Promise<T>): Promise<T> => {
@@ -41,7 +44,7 @@ export function createAsteriskRouter(options: AsteriskRouterOptions): Router {
   const router = Router();
   router.post(
     ASTERISK_QUEUE_LOG_PATH,
-    express.text({ type: 'text/plain', limit }),
+    express.text({ type: 'text/plain', limit, ...(verify ? { verify } : {}) }),
     async (req: Request, res: Response) => {
       if (!req.is('text/plain')) {
         throw new ApiError(415, 'unsupported_media_type', `send queue_log lines as Content-Type: text/plain (got ${req.get('content-type') ?? 'none'})`);

@@ -48,5 +48,7 @@ export function alertMessage(lang: Lang, fmt: Formatter, alert: Alert, ctx: Aler
       return translate(lang, 'alert.break_during_work', { agent: who });
     case 'attendance':
       return translate(lang, 'alert.attendance', { agent: who, value: agent ? attendanceLabel(lang, agent.attendance) : '' });
+    case 'sl_at_risk':
+      return translate(lang, 'alert.sl_at_risk', { queue, min: String(alert.inMin ?? 15), value: fmt.pct(value) });
   }
 }

@@ -35,7 +35,16 @@ const BAD_SNAPSHOT_RETRY_MS = 3_000;
  */
 export class FloorStore {
   snapshot = $state.raw<Snapshot | null>(null);
-  status = $state.raw<ConnectionStatus>({ kind: 'connecting' });
+  /** What the socket says; `status` adds the server's own report on its event store. */
+  #link = $state.raw<ConnectionStatus>({ kind: 'connecting' });
+  /** Server-aligned time the server reported its event store unhealthy (`floor:status`), else null. */
+  #storeDownSince = $state<number | null>(null);
+  /** Connection state for the badge: a live link to a server whose store is down shows stale too. */
+  readonly status = $derived.by((): ConnectionStatus => {
+    const link = this.#link;
+    if (link.kind === 'live' && this.#storeDownSince !== null) return { kind: 'stale', sinceMs: this.#storeDownSince };
+    return link;
+  });
   /** Server-aligned epoch ms, updated on each whole server second. Tiles read time only from here. */
   now = $state(0);
   /** Server-aligned time of the last applied snapshot or delta. */
@@ -85,7 +94,7 @@ export class FloorStore {
 
   /** Handles a `floor:snapshot` payload (public for tests; the socket calls it). */
   receiveSnapshot(raw: unknown): void {
-    if (this.status.kind === 'unauthorized') return;
+    if (this.#link.kind === 'unauthorized') return;
     const parsed = SnapshotSchema.safeParse(raw);
     if (!parsed.success) {
       this.#onInvalid('snapshot', parsed.error.issues);
@@ -99,11 +108,13 @@ export class FloorStore {
     this.#awaitingSnapshot = false;
     this.snapshot = parsed.data;
     this.#markLive();
+    // The offset may have moved a lot (new server, clock change): realign the ticks to it.
+    if (this.#started) this.#tick();
   }
 
   /** Handles a `floor:delta` payload (public for tests; the socket calls it). */
   receiveDelta(raw: unknown): void {
-    if (this.status.kind === 'unauthorized' || this.#awaitingSnapshot) return;
+    if (this.#link.kind === 'unauthorized' || this.#awaitingSnapshot) return;
     const current = this.snapshot;
     const parsed = DeltaSchema.safeParse(raw);
     if (!parsed.success) {
@@ -143,9 +154,15 @@ export class FloorStore {
       this.#markStale();
     });
     s.on('auth:revoked', () => this.#unauthorized('revoked'));
+    s.on('floor:status', (info) => {
+      if (typeof info?.storeHealthy !== 'boolean') return;
+      if (info.storeHealthy) this.#storeDownSince = null;
+      else if (this.#storeDownSince === null) this.#storeDownSince = this.lastUpdateMs ?? this.serverNow();
+    });
     s.on('disconnect', (reason) => {
       this.#clearWatchdog();
-      if (this.status.kind === 'unauthorized') return;
+      this.#storeDownSince = null;
+      if (this.#link.kind === 'unauthorized') return;
       this.#awaitingSnapshot = true;
       this.#markStale();
       // socket.io only reconnects by itself after transport failures; a server-side disconnect
@@ -164,14 +181,14 @@ export class FloorStore {
   }
 
   #unauthorized(reason: 'invalid' | 'revoked'): void {
-    this.status = { kind: 'unauthorized', reason };
+    this.#link = { kind: 'unauthorized', reason };
     this.snapshot = null;
     this.#awaitingSnapshot = true;
     this.#clearWatchdog();
     this.#socket.disconnect();
     if (this.#retryUnauthorizedMs !== null && this.#started) {
       this.#later('retry', this.#retryUnauthorizedMs, () => {
-        this.status = { kind: 'connecting' };
+        this.#link = { kind: 'connecting' };
         this.#socket.connect();
       });
     }
@@ -216,16 +233,16 @@ export class FloorStore {
     const now = this.serverNow();
     this.now = now;
     this.lastUpdateMs = now;
-    if (this.status.kind !== 'live') this.status = { kind: 'live' };
+    if (this.#link.kind !== 'live') this.#link = { kind: 'live' };
   }
 
   #markStale(): void {
-    if (this.status.kind === 'unauthorized' || this.status.kind === 'stale') return;
+    if (this.#link.kind === 'unauthorized' || this.#link.kind === 'stale') return;
     if (this.snapshot === null) {
-      if (this.status.kind !== 'connecting') this.status = { kind: 'connecting' };
+      if (this.#link.kind !== 'connecting') this.#link = { kind: 'connecting' };
       return;
     }
-    this.status = { kind: 'stale', sinceMs: this.lastUpdateMs ?? this.serverNow() };
+    this.#link = { kind: 'stale', sinceMs: this.lastUpdateMs ?? this.serverNow() };
   }
 
   /**
@@ -242,6 +259,8 @@ export class FloorStore {
   }
 
   #tick = (): void => {
+    if (this.#tickTimer !== null) clearTimeout(this.#tickTimer);
+    this.#tickTimer = null;
     const now = this.serverNow();
     this.now = now;
     if (!this.#started) return;

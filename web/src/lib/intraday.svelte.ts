@@ -35,13 +35,13 @@ export class IntradayStore {
   setInterval(minutes: 15 | 30 | 60): void {
     if (this.interval === minutes) return;
     this.interval = minutes;
-    void this.refresh();
+    if (this.#timer !== null) void this.refresh();
   }
 
   setQueue(queueId: string | null): void {
     if (this.queueId === queueId) return;
     this.queueId = queueId;
-    void this.refresh();
+    if (this.#timer !== null) void this.refresh();
   }
 
   async refresh(): Promise<void> {

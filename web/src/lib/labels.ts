@@ -52,7 +52,7 @@ export function isAttendanceIssue(attendance: Attendance): boolean {
 
 export type HelpMetric =
   | 'waiting' | 'longestWait' | 'serviceLevel' | 'abandonRate' | 'answerRate' | 'asa' | 'aht' | 'offered'
-  | 'cph' | 'floorCph' | 'successRate' | 'grade' | 'adherence' | 'attendanceRate' | 'breakOverrun' | 'timeInState';
+  | 'cph' | 'floorCph' | 'successRate' | 'grade' | 'adherence' | 'attendanceRate' | 'breakOverrun' | 'timeInState' | 'forecast';
 
 /**
  * "How is this computed" for a metric, with the center's own thresholds when known (else the
@@ -84,6 +84,7 @@ export function metricHelp(lang: Lang, metric: HelpMetric, center?: Center | nul
     case 'attendanceRate': return translate(lang, 'help.attendanceRate', { red: f.pct(th.attendanceRate.red) });
     case 'breakOverrun': return translate(lang, 'help.breakOverrun', { short: METRIC_DEFAULTS.shortBreakPlanSec / 60, away: METRIC_DEFAULTS.awayLimitSec / 60 });
     case 'timeInState': return translate(lang, 'help.timeInState');
+    case 'forecast': return translate(lang, 'help.forecast');
   }
 }
 

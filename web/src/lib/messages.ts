@@ -58,6 +58,8 @@ const en = {
   'm.timedOut': 'Timed out',
   'm.transferRate': 'Transfer rate',
   'm.target': 'target {value}',
+  'm.forecast': 'forecast: 15 min {in15} · 30 min {in30}',
+  'm.forecastShort': 'next: {in15} · {in30}',
   'm.cph': 'CPH',
   'm.floorCph': 'Calls, last hour',
   'm.successRate': 'Success',
@@ -92,6 +94,7 @@ const en = {
   'help.attendanceRate': 'Attendance = agents present / agents scheduled this shift. Red below {red}.',
   'help.breakOverrun': 'Over break: a short break longer than {short} min (other breaks: longer than planned), or away from the seat longer than {away} min.',
   'help.timeInState': 'Time since the agent entered the current state.',
+  'help.forecast': 'Forecast (next) = projected SL for the next 15 / 30 min (Erlang C: live arrivals, AHT, agents the roster and break plans put on the phones).',
 
   'state.available': 'Available',
   'state.ringing': 'Ringing',
@@ -139,6 +142,7 @@ const en = {
   'alert.break_not_taken': '{agent}: scheduled break not taken',
   'alert.break_during_work': '{agent}: on break during scheduled work',
   'alert.attendance': '{agent}: {value}',
+  'alert.sl_at_risk': '{queue}: SL at risk in {min} min (projected {value})',
 
   'totals.title': 'All queues',
   'floor.title': 'Floor',
@@ -266,6 +270,8 @@ const zhCN: Messages = {
   'm.timedOut': '超时',
   'm.transferRate': '转接率',
   'm.target': '目标 {value}',
+  'm.forecast': '预计 15 分钟 {in15} · 30 分钟 {in30}',
+  'm.forecastShort': '预计 {in15} · {in30}',
   'm.cph': 'CPH',
   'm.floorCph': '近一小时处理量',
   'm.successRate': '成功率',
@@ -300,6 +306,7 @@ const zhCN: Messages = {
   'help.attendanceRate': '出勤率 = 到岗坐席 / 本班次排班坐席。低于 {red} 为红色。',
   'help.breakOverrun': '小休超时：小休超过 {short} 分钟（其他休息超过计划时长），或离席超过 {away} 分钟。',
   'help.timeInState': '坐席进入当前状态后经过的时间。',
+  'help.forecast': '预计 = 未来 15 / 30 分钟的服务水平预测（Erlang C：实时来电量、平均处理时长、排班与小休计划中的在线坐席）。',
 
   'state.available': '空闲',
   'state.ringing': '振铃',
@@ -347,6 +354,7 @@ const zhCN: Messages = {
   'alert.break_not_taken': '{agent}：未按排班小休',
   'alert.break_during_work': '{agent}：工作时段内休息',
   'alert.attendance': '{agent}：{value}',
+  'alert.sl_at_risk': '{queue}：{min} 分钟后服务水平预计跌破目标（预计 {value}）',
 
   'totals.title': '全部队列',
   'floor.title': '现场',

@@ -1,0 +1,98 @@
+import type { IncomingMessage } from 'node:http';
+import type { NextFunction, Request, RequestHandler, Response } from 'express';
+import helmet from 'helmet';
+import { ApiError } from './api-error.ts';
+
+/** A Host header we are willing to echo into the CSP (name or IP, optional port). */
+const SAFE_HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
+
+/**
+ * Security headers (helmet). The CSP allows only this origin: scripts from 'self', the websocket of
+ * the same host (ws:/wss:), images from 'self' and data: (the favicon is a data: SVG), styles from
+ * 'self' plus 'unsafe-inline' because Svelte writes `style` attributes (style:prop, transitions).
+ * No upgrade-insecure-requests: TV screens on a LAN often use plain http; HSTS applies once served over TLS.
+ */
+export function securityHeaders(): RequestHandler {
+  const sameHostSockets = (req: IncomingMessage) => {
+    const host = req.headers.host;
+    return host && SAFE_HOST.test(host) ? `ws://${host} wss://${host}` : '';
+  };
+  return helmet({
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: {
+        defaultSrc: ["'self'"],
+        scriptSrc: ["'self'"],
+        styleSrc: ["'self'", "'unsafe-inline'"],
+        imgSrc: ["'self'", 'data:'],
+        fontSrc: ["'self'", 'data:'],
+        connectSrc: ["'self'", (req) => sameHostSockets(req)],
+        objectSrc: ["'none'"],
+        baseUri: ["'self'"],
+        formAction: ["'self'"],
+        frameAncestors: ["'none'"],
+        scriptSrcAttr: ["'none'"],
+      },
+    },
+    referrerPolicy: { policy: 'no-referrer' },
+    strictTransportSecurity: { maxAge: 180 * 24 * 3600, includeSubDomains: true },
+  });
+}
+
+/** `ALLOWED_ORIGINS` as a list of origins (`https://wall.example.com`); empty = same origin only. */
+export function parseOrigins(value: string | undefined): string[] {
+  return (value ?? '').split(',').map((s) => s.trim()).filter(Boolean).map((s) => new URL(s).origin);
+}
+
+/**
+ * Is a browser's `Origin` allowed? Same origin (the Origin's host equals the Host header) or one of
+ * `allowed`. No Origin at all (a server-side client, curl) is allowed: Origin only protects browsers.
+ */
+export function originAllowed(origin: string | undefined, host: string | undefined, allowed: readonly string[]): boolean {
+  if (origin === undefined) return true;
+  let parsed: URL;
+  try { parsed = new URL(origin); } catch { return false; }
+  if (parsed.protocol !== 'http:' && parsed.protocol !== 'https:') return false;
+  if (host !== undefined && parsed.host === host.toLowerCase()) return true;
+  return allowed.includes(parsed.origin);
+}
+
+const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+
+/** Cross-site requests that change state are refused (403) even before credentials are looked at (CSRF defence besides SameSite=Strict). */
+export function apiOriginGuard(allowed: readonly string[]): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    if (!UNSAFE.has(req.method) || originAllowed(req.headers.origin, req.headers.host, allowed)) return next();
+    next(new ApiError(403, 'forbidden', 'cross-origin request refused'));
+  };
+}
+
+/** Default largest request body outside the ingest endpoints (which set their own, larger limits). */
+export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
+const INGEST_PATHS = ['/api/v1/events', '/api/v1/ingest/'];
+
+/**
+ * Answers 413 before reading a body whose declared length exceeds the limit of its endpoint;
+ * every body parser of every route also has its own limit (chunked bodies are cut there).
+ */
+export function bodySizeCap(limitBytes = DEFAULT_BODY_LIMIT_BYTES): RequestHandler {
+  return (req: Request, _res: Response, next: NextFunction) => {
+    const path = req.baseUrl + req.path; // full path, wherever this is mounted
+    if (INGEST_PATHS.some((p) => path === p || (p.endsWith('/') && path.startsWith(p)))) return next();
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (Number.isFinite(declared) && declared > limitBytes) return next(new ApiError(413, 'payload_too_large', `request body too large (limit ${limitBytes} bytes)`));
+    next();
+  };
+}
+
+/**
+ * `TRUST_PROXY` as an express `trust proxy` setting: unset/false = none (req.ip is the peer address);
+ * a number = that many proxy hops; otherwise a comma list of addresses, CIDRs or loopback/linklocal/uniquelocal.
+ * `true` (trust every hop) is accepted but lets any client choose its own address: avoid it.
+ */
+export function trustProxySetting(value: string | undefined): boolean | number | string[] {
+  if (value === undefined || value === '' || value === 'false') return false;
+  if (value === 'true') return true;
+  if (/^\d+$/.test(value)) return Number(value);
+  return value.split(',').map((s) => s.trim()).filter(Boolean);
+}

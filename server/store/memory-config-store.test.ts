@@ -1,0 +1,4 @@
+import { describeConfigStoreContract } from './config-store.contract.ts';
+import { MemoryConfigStore } from './memory-config-store.ts';
+
+describeConfigStoreContract('MemoryConfigStore', () => new MemoryConfigStore());
