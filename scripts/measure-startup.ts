@@ -43,7 +43,7 @@ async function startInstance(url: string): Promise<{ app: FloorboardApp; log: Re
   const t0 = performance.now();
   const log = new RedisLog({ url, keyPrefix: 'measure:' });
   const config = loadConfig({ SIMULATOR: 'off', REDIS_URL: url, CENTER_TZ: TZ, CHECKPOINT_EVERY_SEC: '3600', LOG_LEVEL: 'warn' });
-  const app = await createApp({ config, secrets, clock: Date.now, log, configStore: new MemoryConfigStore(), logger: pino({ level: 'warn' }) });
+  const app = await createApp({ config, secrets, clock: Date.now, log, configStore: new MemoryConfigStore(), logger: pino({ level: 'info' }) });
   const target = await log.lastPosition();
   while (app.floor.position !== target) await new Promise((r) => setTimeout(r, 20));
   return { app, log, ms: performance.now() - t0 };

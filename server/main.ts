@@ -80,6 +80,10 @@ async function main(): Promise<void> {
     // The simulated floor's roster (today and tomorrow), so adherence shows from the first minute.
     const { publishDemoRosters } = await import('./simulator/demo-roster.ts');
     const stopRosters = publishDemoRosters(app.workforce, config.CENTER_TZ, clock, logger);
+    // The simulated floor's team and queue names, unless a center configuration exists already.
+    const { demoCenterConfig } = await import('./simulator/demo-center.ts');
+    void app.centerConfig.seed(demoCenterConfig(), { actor: { name: 'simulator', role: 'admin' }, ip: null })
+      .catch((err: unknown) => logger.error({ err }, 'simulator: demo center configuration could not be stored'));
     stopSimulator = () => { stopRosters(); return sim.stop(); };
   }
 
@@ -88,10 +92,18 @@ async function main(): Promise<void> {
     if (closing) return;
     closing = true;
     logger.info({ signal }, 'shutting down');
-    const force = setTimeout(() => process.exit(1), 10_000);
+    const force = setTimeout(() => process.exit(1), config.SHUTDOWN_GRACE_SEC * 1000);
     force.unref();
-    await stopSimulator?.();
-    await app.close();
+    const t0 = Date.now();
+    try {
+      await stopSimulator?.();
+      // Readiness off, server:bye to screens, stop accepting, drain in-flight requests, last checkpoint (docs/operations.md).
+      await app.close();
+    } catch (err) {
+      logger.error({ err }, 'shutdown did not complete cleanly');
+      process.exit(1);
+    }
+    logger.info({ signal, ms: Date.now() - t0 }, 'stopped');
     process.exit(0);
   };
   process.on('SIGTERM', () => void shutdown('SIGTERM'));

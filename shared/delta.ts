@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import {
-  AgentRowSchema, AlertSchema, FloorSchema, QueueRowSchema, QueueStatsSchema, TeamRowSchema,
+  AgentRowSchema, AlertSchema, CenterInfoSchema, FloorSchema, QueueRowSchema, QueueStatsSchema, TeamRowSchema,
   type Snapshot,
 } from './snapshot.ts';
 
@@ -17,6 +17,8 @@ export const DeltaSchema = z.object({
   seq: z.number().int(),
   asOf: z.string(),
   today: z.string().optional(),
+  /** Center settings that changed (the center configuration was edited). */
+  center: CenterInfoSchema.partial().optional(),
   totals: QueueStatsSchema.partial().optional(),
   queues: keyedChanges(QueueRowSchema).optional(),
   agents: keyedChanges(AgentRowSchema).optional(),
@@ -46,7 +48,7 @@ export function applyDelta(snapshot: Snapshot, delta: Delta): Snapshot {
     ...snapshot,
     seq: delta.seq,
     asOf: delta.asOf,
-    center: delta.today ? { ...snapshot.center, today: delta.today } : snapshot.center,
+    center: delta.today || delta.center ? { ...snapshot.center, ...delta.center, ...(delta.today ? { today: delta.today } : {}) } : snapshot.center,
     totals: delta.totals ? { ...snapshot.totals, ...delta.totals } : snapshot.totals,
     queues: applyKeyed(snapshot.queues, delta.queues as never),
     agents: applyKeyed(snapshot.agents, delta.agents as never),

@@ -6,6 +6,8 @@ const Iso = z.string();
 /** Instants inside rows are epoch milliseconds: compact on the wire (SPEC §8 delta budget). */
 const EpochMs = z.number().int();
 export const SeveritySchema = z.enum(['ok', 'amber', 'red']);
+/** An amber/red threshold pair (the metric fixes which side is bad). */
+export const LimitsSchema = z.object({ amber: z.number(), red: z.number() });
 
 /** Queue fields of SPEC §3 (today, in CENTER_TZ). */
 export const QueueStatsSchema = z.object({
@@ -42,6 +44,12 @@ export const QueueRowSchema = QueueStatsSchema.extend({
   severity: z.object({ serviceLevel: SeveritySchema, abandonRate: SeveritySchema, longestWaitSec: SeveritySchema }),
   /** Optional for compatibility with older servers; this server always sends it. */
   slForecast: SlForecastSchema.optional(),
+  /** Display name from the center configuration (absent: screens derive one from the id). */
+  name: z.string().optional(),
+  /** This queue's service-level settings and thresholds (center configuration, else SPEC §3 defaults). */
+  slThresholdSec: z.number().optional(),
+  slTarget: z.number().optional(),
+  thresholds: z.object({ serviceLevel: LimitsSchema, abandonRate: LimitsSchema, longestWaitSec: LimitsSchema }).optional(),
 });
 export type QueueRow = z.infer<typeof QueueRowSchema>;
 
@@ -100,6 +108,11 @@ export const TeamRowSchema = z.object({
   breakOverruns: z.number().int(),
   attendanceRate: Rate,
   adherence: Rate,
+  /** Display name from the center configuration (absent: screens derive one from the id). */
+  name: z.string().optional(),
+  /** Colour states of the team's adherence and attendance against its thresholds. */
+  severity: z.object({ adherence: SeveritySchema, attendanceRate: SeveritySchema }).optional(),
+  thresholds: z.object({ adherence: LimitsSchema, attendanceRate: LimitsSchema }).optional(),
 });
 export type TeamRow = z.infer<typeof TeamRowSchema>;
 
@@ -134,6 +147,10 @@ export const CenterInfoSchema = z.object({
   slThresholdSec: z.number(),
   shortAbandonSec: z.number(),
   slTarget: z.number(),
+  /** Center-wide thresholds (for totals); queue and team rows carry their own. */
+  thresholds: z.object({
+    serviceLevel: LimitsSchema, abandonRate: LimitsSchema, longestWaitSec: LimitsSchema, adherence: LimitsSchema, attendanceRate: LimitsSchema,
+  }).optional(),
 });
 
 /** `GET /api/v1/snapshot` and the socket's `floor:snapshot`. */

@@ -12,13 +12,13 @@ const UsernameSchema = z.string().regex(USERNAME_RE, 'letters, digits and . _ @ 
 const NameSchema = z.string().trim().min(1, 'must not be empty').max(120, 'at most 120 characters');
 const RoleSchema = z.enum(USER_ROLES);
 
-const CreateUserSchema = z.strictObject({ username: UsernameSchema, password: PasswordSchema, role: RoleSchema, scope: ScopeSchema.optional() });
-const UpdateUserSchema = z
+export const CreateUserSchema = z.strictObject({ username: UsernameSchema, password: PasswordSchema, role: RoleSchema, scope: ScopeSchema.optional() });
+export const UpdateUserSchema = z
   .strictObject({ role: RoleSchema.optional(), scope: ScopeSchema.optional(), password: PasswordSchema.optional() })
   .refine((b) => b.role !== undefined || b.scope !== undefined || b.password !== undefined, { message: 'nothing to change: send role, scope and/or password', path: [] });
-const CreateDisplayTokenSchema = z.strictObject({ name: NameSchema, scope: ScopeSchema.optional() });
-const CreateIngestKeySchema = z.strictObject({ name: NameSchema, requireSignature: z.boolean().optional() });
-const AuditQuerySchema = z.strictObject({
+export const CreateDisplayTokenSchema = z.strictObject({ name: NameSchema, scope: ScopeSchema.optional() });
+export const CreateIngestKeySchema = z.strictObject({ name: NameSchema, requireSignature: z.boolean().optional() });
+export const AuditQuerySchema = z.strictObject({
   limit: z.coerce.number().int().min(1).max(500).default(50),
   cursor: z.string().regex(/^[\w-]{1,64}$/).optional(),
   action: z.string().regex(/^[\w.-]{1,64}$/).optional(),

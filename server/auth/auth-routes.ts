@@ -7,9 +7,9 @@ import { auditSource, type AuditLog } from './audit-log.ts';
 import type { AuthService } from './auth-service.ts';
 import { PEOPLE } from './principal.ts';
 
-const LoginSchema = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
+export const LoginSchema = z.strictObject({ username: z.string().min(1).max(64), password: z.string().min(1).max(256) });
 export const PasswordSchema = z.string().min(10, 'at least 10 characters').max(256, 'at most 256 characters');
-const ChangePasswordSchema = z.strictObject({ currentPassword: z.string().min(1).max(256), newPassword: PasswordSchema });
+export const ChangePasswordSchema = z.strictObject({ currentPassword: z.string().min(1).max(256), newPassword: PasswordSchema });
 
 /** Small JSON bodies only (sign-in, password, admin forms). */
 export const smallJson = express.json({ limit: '16kb', type: 'application/json' });

@@ -83,6 +83,18 @@ describe('HMAC-signed ingest', () => {
     await rejected(await send(body, { tsSec }), 'x-floorboard-timestamp');
   });
 
+  it('the Asterisk queue_log endpoint checks the same signature', async () => {
+    const lines = `${Math.floor(T0 / 1000) - 5}|NONE|support|PJSIP/1001|ADDMEMBER|\n`;
+    const tsSec = Math.floor(t.clock.now / 1000);
+    const post = (headers: Record<string, string>) => api(t.url, 'POST', '/api/v1/ingest/asterisk-queue-log', { token: key, body: lines, contentType: 'text/plain', headers });
+    const unsigned = await post({});
+    expect(unsigned.status).toBe(401);
+    expect(unsigned.body.error.issues[0].path).toBe('headers.x-floorboard-timestamp');
+    expect((await post({ 'x-floorboard-timestamp': String(tsSec), 'x-floorboard-signature': signBody(secret, tsSec, 'other') })).status).toBe(401);
+    const signed = await post({ 'x-floorboard-timestamp': String(tsSec), 'x-floorboard-signature': signBody(secret, tsSec, lines) });
+    expect(signed.status, signed.text).toBe(202);
+  });
+
   it('an unsigned key ignores the headers; a signing key refuses an unsigned request', async () => {
     const unsigned = await api(t.url, 'POST', '/api/v1/events', { token: 'ingest-key-0123456789', body: event('u-1') });
     expect(unsigned.status).toBe(202);

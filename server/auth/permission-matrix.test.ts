@@ -15,7 +15,7 @@ type Who = (typeof WHO)[number];
 const PEOPLE: Who[] = ['admin', 'supervisor', 'supervisor-t2', 'teamlead-t1'];
 const DASHBOARD: Who[] = [...PEOPLE, 'display'];
 
-interface HttpRow { kind: 'http'; method: string; path: string; body?: unknown; allow: Who[] }
+interface HttpRow { kind: 'http'; method: string; path: string; body?: unknown; contentType?: string; allow: Who[] }
 interface SocketRow { kind: 'socket'; event: 'connect' | 'floor:resync' | 'roster:put (no such event)'; allow: Who[] }
 type Row = HttpRow | SocketRow;
 
@@ -29,6 +29,7 @@ const ROWS: Row[] = [
   { kind: 'http', method: 'GET', path: '/api/v1/intraday?interval=15', allow: DASHBOARD },
   // ingest
   { kind: 'http', method: 'POST', path: '/api/v1/events', body: { id: 'x' }, allow: ['ingest'] },
+  { kind: 'http', method: 'POST', path: '/api/v1/ingest/asterisk-queue-log?atomic=true', body: 'not|a|queue_log|line', contentType: 'text/plain', allow: ['ingest'] },
   // rosters and break plans (workforce routes; scope rule from server/auth/scope-guard.ts)
   { kind: 'http', method: 'GET', path: '/api/v1/roster?date=2026-11-23', allow: PEOPLE },
   { kind: 'http', method: 'PUT', path: '/api/v1/roster', body: {}, allow: ['admin', 'supervisor', 'supervisor-t2'] },
@@ -36,6 +37,13 @@ const ROWS: Row[] = [
   { kind: 'http', method: 'PUT', path: '/api/v1/teams/t1/break-plan', body: { bogus: true }, allow: ['admin', 'supervisor', 'teamlead-t1'] },
   { kind: 'http', method: 'PUT', path: '/api/v1/teams/t2/break-plan', body: { bogus: true }, allow: ['admin', 'supervisor', 'supervisor-t2'] },
   { kind: 'http', method: 'POST', path: '/api/v1/teams/t2/break-plan/send-next', body: { bogus: true }, allow: ['admin', 'supervisor', 'supervisor-t2'] },
+  // center configuration (names, SL settings, thresholds), reports and exports, operations
+  { kind: 'http', method: 'GET', path: '/api/v1/config/center', allow: DASHBOARD },
+  { kind: 'http', method: 'PUT', path: '/api/v1/config/center', body: { bogus: true }, allow: ['admin'] },
+  { kind: 'http', method: 'PUT', path: '/api/v1/config/teams/t1', body: { bogus: true }, allow: ['admin'] },
+  { kind: 'http', method: 'GET', path: '/api/v1/reports/shift?date=2026-11-23&shift=early', allow: PEOPLE },
+  { kind: 'http', method: 'GET', path: '/api/v1/reports/intraday.csv?interval=15', allow: PEOPLE },
+  { kind: 'http', method: 'GET', path: '/api/v1/data-quality', allow: ['admin', 'supervisor', 'supervisor-t2'] },
   // admin: users, display tokens, ingest keys, audit
   { kind: 'http', method: 'GET', path: '/api/v1/admin/users', allow: ['admin'] },
   { kind: 'http', method: 'POST', path: '/api/v1/admin/users', body: {}, allow: ['admin'] },
@@ -90,7 +98,7 @@ describe('permission matrix (SPEC §5)', () => {
       for (const who of WHO) {
         const allowed = row.allow.includes(who);
         if (row.kind === 'http') {
-          const r = await api(t.url, row.method, row.path, { ...(tokens[who] ? { token: tokens[who] } : {}), ...(row.body !== undefined ? { body: row.body } : {}) });
+          const r = await api(t.url, row.method, row.path, { ...(tokens[who] ? { token: tokens[who] } : {}), ...(row.body !== undefined ? { body: row.body } : {}), ...(row.contentType ? { contentType: row.contentType } : {}) });
           note(`${row.method} ${row.path}`, who, `${allowed ? '✓' : '✗'} ${r.status}`);
           if (allowed) expect([401, 403], `${who} ${label}: ${r.text}`).not.toContain(r.status);
           else {
@@ -125,6 +133,11 @@ describe('permission matrix (SPEC §5)', () => {
     expect(await teamsOf('display')).toEqual({ agents: ['t1', 't2'], queues: ['q1', 'q2'] });
     expect(await teamsOf('supervisor-t2')).toEqual({ agents: ['t2'], queues: ['q2'] });
     expect((await teamsOf('teamlead-t1')).agents).toEqual(['t1']);
+    // A display token scoped to a team and a queue sees only those.
+    const tv = await api(t.url, 'POST', '/api/v1/admin/display-tokens', { token: tokens.admin!, body: { name: 'T1 wall', scope: { teams: ['t1'], queues: ['q1'] } } });
+    tokens.display = tv.body.token;
+    expect(await teamsOf('display')).toEqual({ agents: ['t1'], queues: ['q1'] });
+    tokens.display = TEST_SECRETS.displayToken;
 
     // The socket of a team lead gets only t1, even when asking for t2 in the handshake.
     for (const scope of [undefined, 't2']) {

@@ -1,5 +1,6 @@
 import { IANAZone } from 'luxon';
 import { z } from 'zod';
+import { parseShiftTimes } from '../reports/shift-window.ts';
 
 const secret = (min: number) => z.string().min(min, `must be at least ${min} characters`).optional();
 
@@ -25,6 +26,12 @@ export const ConfigSchema = z.object({
   CHECKPOINT_EVERY_SEC: z.coerce.number().min(1).default(60),
   /** The event log is trimmed only through checkpoints at least this old (a replica or a restart can fall back that far). */
   LOG_RETENTION_HOURS: z.coerce.number().gt(0, 'must be more than 0').max(24 * 365).default(48),
+  /** Shift windows of the end-of-shift report, e.g. `early=08:00-16:00,late=16:00-24:00,night=00:00-08:00` (SPEC §2 defaults). */
+  SHIFT_TIMES: z.string().superRefine((v, ctx) => { try { parseShiftTimes(v); } catch (err) { ctx.addIssue({ code: 'custom', message: (err as Error).message }); } }).optional(),
+  /** When set, `GET /metrics` needs `Authorization: Bearer <METRICS_TOKEN>` (or an admin); unset = open (scrape on the internal network). */
+  METRICS_TOKEN: secret(16),
+  /** On SIGTERM: seconds to drain in-flight requests before connections are cut and the process exits. */
+  SHUTDOWN_GRACE_SEC: z.coerce.number().int().min(3).max(300).default(10),
 });
 export type Config = Readonly<z.infer<typeof ConfigSchema>>;
 

@@ -40,9 +40,27 @@ export class DayCalendar {
     return base.plus({ hours: h, minutes: m }).toMillis();
   }
 
-  /** Start of the day `key` ("YYYY-MM-DD"). */
-  startOfDay(key: string): number { return DateTime.fromISO(key, { zone: this.tz }).startOf('day').toMillis(); }
+  /** Start of the day `key` ("YYYY-MM-DD"). Cached: projections ask for every row. */
+  startOfDay(key: string): number {
+    return memo(this.starts, key, () => DateTime.fromISO(key, { zone: this.tz }).startOf('day').toMillis());
+  }
 
-  /** Key of the day before `key`. */
-  previousDay(key: string): string { return DateTime.fromISO(key, { zone: this.tz }).minus({ days: 1 }).toISODate()!; }
+  /** Key of the day before `key`. Cached: every team row asks. */
+  previousDay(key: string): string {
+    return memo(this.previous, key, () => DateTime.fromISO(key, { zone: this.tz }).minus({ days: 1 }).toISODate()!);
+  }
+
+  private readonly starts = new Map<string, number>();
+  private readonly previous = new Map<string, string>();
+}
+
+/** A small bounded cache (luxon parsing costs microseconds; the same few days are asked all day). */
+function memo<V>(cache: Map<string, V>, key: string, make: () => V): V {
+  let v = cache.get(key);
+  if (v === undefined) {
+    v = make();
+    if (cache.size >= 64) cache.clear();
+    cache.set(key, v);
+  }
+  return v;
 }

@@ -22,8 +22,9 @@ export interface CallFacts {
 /**
  * Derives a call's facts from its events in time order. A call re-entering a queue (transfer to a
  * queue) opens a new leg; each leg is offered once and ends once (answer, abandon or timeout).
+ * `slThresholdSecOf` gives a queue's SL threshold (the center configuration's per-queue setting).
  */
-export function foldCall(events: readonly FloorEvent[], cal: DayCalendar, cfg: EngineConfig): CallFacts {
+export function foldCall(events: readonly FloorEvent[], cal: DayCalendar, cfg: EngineConfig, slThresholdSecOf: (queueId: string) => number = () => cfg.slThresholdSec): CallFacts {
   const c = new Contribution();
   const legs: Leg[] = [];
   let endedAt: number | null = null;
@@ -55,7 +56,7 @@ export function foldCall(events: readonly FloorEvent[], cal: DayCalendar, cfg: E
         const waitMs = leg.queuedAt === null ? 0 : Math.max(0, e.ts - leg.queuedAt);
         count(e.queueId, e.ts, 'answered', 'answered');
         count(e.queueId, e.ts, 'waitSum', 'waitSum', waitMs);
-        if (waitMs <= cfg.slThresholdSec * 1000) count(e.queueId, e.ts, 'withinSl', 'withinSl');
+        if (waitMs <= slThresholdSecOf(e.queueId) * 1000) count(e.queueId, e.ts, 'withinSl', 'withinSl');
         c.add(iKey(e.queueId, cal.bucketOf(e.ts), 'slDenominator'), 1);
         break;
       }

@@ -1,6 +1,6 @@
 import type { FloorEvent } from '../../shared/events.ts';
-import { DEFAULT_THRESHOLDS } from '../../shared/metrics.ts';
-import { newAgentFold, overrunAt, pruneAgentDays, pruneTimeline, stepAgent, type AgentFold } from './agent-fold.ts';
+import { EMPTY_CENTER_CONFIG, queueLimits, queueSl, teamLimits, type CenterConfig, type QueueLimits, type TeamLimits } from '../../shared/center-config.ts';
+import { cloneAgentFold, newAgentFold, overrunAt, pruneAgentDays, pruneTimeline, stepAgent, type AgentFold } from './agent-fold.ts';
 import { foldCall, type CallFacts } from './call-fold.ts';
 import { DayCalendar } from './calendar.ts';
 import type { EngineConfig } from './engine-config.ts';
@@ -38,6 +38,8 @@ export interface EngineState {
   outOfOrder: number;
   /** Which queues each team answers (the schedule book learns it from the calls). */
   teamQueues: [string, [string, number][]][];
+  /** The center configuration the calls were folded with (per-queue SL thresholds); absent in older checkpoints. */
+  center?: CenterConfig;
 }
 export const ENGINE_STATE_VERSION = 1;
 
@@ -74,6 +76,11 @@ export class FloorEngine {
   /** Rosters and break plans (given as data by the service layer) and what is derived from them. */
   readonly schedule: ScheduleBook;
   private readonly timers = new TimerQueue();
+  /** Names and thresholds of teams and queues (given as data by the service layer: `setCenterConfig`). */
+  center: CenterConfig = EMPTY_CENTER_CONFIG;
+  private queueNames = new Map<string, string>();
+  private teamNames = new Map<string, string>();
+  private readonly slThresholdSecOf = (queueId: string) => queueSl(this.center, queueId, this.cfg).slThresholdSec;
   private lastMaintenance = 0;
   eventsApplied = 0;
   outOfOrder = 0;
@@ -121,6 +128,7 @@ export class FloorEngine {
       eventsApplied: this.eventsApplied,
       outOfOrder: this.outOfOrder,
       teamQueues: this.schedule.exportLearned(),
+      center: this.center,
     };
   }
 
@@ -148,6 +156,7 @@ export class FloorEngine {
     e.eventsApplied = state.eventsApplied;
     e.outOfOrder = state.outOfOrder;
     e.schedule.restoreLearned(state.teamQueues);
+    if (state.center) e.useCenter(state.center);
     for (const id of e.queueIds) e.dirty.queues.add(id);
     for (const id of e.teamIds) e.dirty.teams.add(id);
     for (const id of e.agents.keys()) e.dirty.agents.add(id);
@@ -165,14 +174,14 @@ export class FloorEngine {
     if (rec.events.length > 0 && compareEvents(rec.events[rec.events.length - 1]!, e) > 0) this.outOfOrder++;
     if (!insertInOrder(rec.events, e)) return;
     const prev = rec.facts;
-    const next = foldCall(rec.events, this.cal, this.cfg);
+    const next = foldCall(rec.events, this.cal, this.cfg, this.slThresholdSecOf);
     rec.facts = next;
     if ('queueId' in e) this.queueIds.add(e.queueId);
     this.ledger.replace(prev.contribution, next.contribution);
     for (const w of prev.waiting) this.waitingOf(w.queueId).delete(`${e.callId}@${w.queuedAt}`);
     for (const w of next.waiting) {
       this.waitingOf(w.queueId).set(`${e.callId}@${w.queuedAt}`, w.queuedAt);
-      for (const limit of [DEFAULT_THRESHOLDS.longestWaitSec.amber, DEFAULT_THRESHOLDS.longestWaitSec.red]) this.timers.schedule(w.queuedAt + limit * 1000 + 1, `q:${w.queueId}`);
+      this.scheduleWaitTimers(w.queueId, w.queuedAt);
     }
     for (const w of [...prev.waiting, ...next.waiting]) this.dirty.queues.add(w.queueId);
     if (prev.endedAt !== next.endedAt) {
@@ -182,11 +191,59 @@ export class FloorEngine {
     }
   }
 
+  /** Re-project the queue when a waiting call crosses its amber and red longest-wait limits. */
+  private scheduleWaitTimers(queueId: string, queuedAt: number): void {
+    const { amber, red } = this.queueLimitsOf(queueId).longestWaitSec;
+    for (const limit of amber === red ? [amber] : [amber, red]) this.timers.schedule(queuedAt + limit * 1000 + 1, `q:${queueId}`);
+  }
+
+  /**
+   * Sets the center configuration (names, per-queue SL settings, per-queue/team thresholds).
+   * Calls of queues whose SL threshold changed are re-folded (today's SL then reads as if the
+   * new threshold had always applied), waiting calls get timers for new wait limits, and every
+   * queue and team is re-projected.
+   */
+  setCenterConfig(cfg: CenterConfig): void {
+    const queues = new Set([...this.queueIds, ...this.center.queues.map((q) => q.id), ...cfg.queues.map((q) => q.id)]);
+    const before = new Map([...queues].map((q) => [q, { sl: this.slThresholdSecOf(q), wait: JSON.stringify(this.queueLimitsOf(q).longestWaitSec) }]));
+    this.useCenter(cfg);
+    const slChanged = new Set([...queues].filter((q) => before.get(q)!.sl !== this.slThresholdSecOf(q)));
+    if (slChanged.size > 0) {
+      for (const rec of this.calls.values()) {
+        if (!rec.events.some((ev) => 'queueId' in ev && slChanged.has(ev.queueId))) continue;
+        const next = foldCall(rec.events, this.cal, this.cfg, this.slThresholdSecOf);
+        this.ledger.replace(rec.facts.contribution, next.contribution);
+        rec.facts = next;
+      }
+    }
+    for (const q of queues) {
+      if (before.get(q)!.wait === JSON.stringify(this.queueLimitsOf(q).longestWaitSec)) continue;
+      for (const at of this.waiting.get(q)?.values() ?? []) this.scheduleWaitTimers(q, at);
+    }
+    for (const q of this.queueIds) this.dirty.queues.add(q);
+    this.dirty.queues.add('*');
+    for (const t of this.teamIds) this.dirty.teams.add(t);
+    this.dirty.intraday = true;
+  }
+
+  private useCenter(cfg: CenterConfig): void {
+    this.center = cfg;
+    this.queueNames = new Map(cfg.queues.map((q) => [q.id, q.name]));
+    this.teamNames = new Map(cfg.teams.map((t) => [t.id, t.name]));
+  }
+
+  queueName(queueId: string): string | undefined { return this.queueNames.get(queueId); }
+  teamName(teamId: string): string | undefined { return this.teamNames.get(teamId); }
+  queueLimitsOf(queueId: string): QueueLimits { return queueLimits(this.center, queueId); }
+  teamLimitsOf(teamId: string): TeamLimits { return teamLimits(this.center, teamId); }
+  /** A queue's SL threshold and target: its own, the center's, else the environment's. */
+  queueSlOf(queueId: string): { slThresholdSec: number; slTarget: number } { return queueSl(this.center, queueId, this.cfg); }
+
   private applyToAgent(agentId: string, e: FloorEvent): void {
     let rec = this.agents.get(agentId);
     if (!rec) {
       const fresh = newAgentFold(agentId);
-      rec = { events: [], base: structuredClone(fresh), fold: fresh };
+      rec = { events: [], base: cloneAgentFold(fresh), fold: fresh };
       this.agents.set(agentId, rec);
     }
     const last = rec.events[rec.events.length - 1];
@@ -237,12 +294,12 @@ export class FloorEngine {
     const fresh = newAgentFold(agentId);
     fresh.teamId = teamId;
     for (const k of [tKey(teamId, 'agents'), tKey(teamId, 'state:offline')]) { addTo(fresh.contribution, k, 1); this.ledger.add(k, 1); }
-    this.agents.set(agentId, { events: [], base: structuredClone(fresh), fold: fresh });
+    this.agents.set(agentId, { events: [], base: cloneAgentFold(fresh), fold: fresh });
     this.teamIds.add(teamId);
   }
 
   private refold(base: AgentFold, events: readonly FloorEvent[]): AgentFold {
-    const a = structuredClone(base);
+    const a = cloneAgentFold(base);
     for (const ev of events) stepAgent(a, ev, this.cal, (k, v) => addTo(a.contribution, k, v));
     return a;
   }
@@ -281,7 +338,7 @@ export class FloorEngine {
       const keep = rec.events.findIndex((ev) => ev.ts >= cutoff);
       const dropped = keep === -1 ? rec.events.length : keep;
       if (dropped === 0) continue;
-      const base = structuredClone(rec.base);
+      const base = cloneAgentFold(rec.base);
       for (const ev of rec.events.slice(0, dropped)) stepAgent(base, ev, this.cal, (k, v) => addTo(base.contribution, k, v));
       rec.events = rec.events.slice(dropped);
       for (const a of [base, rec.fold]) { pruneAgentDays(a, keepDay); pruneTimeline(a, this.cal.startOfDay(keepDay)); dropOldKeys(a.contribution, keepDay, this.cal.startOfDay(keepDay)); }

@@ -16,7 +16,8 @@ import { SIM_KINDS, simulate, type SimAction } from './sim-events.ts';
 import { at, eventFactory, expectSameAgent, newEngine, SEC, sortEvents, YESTERDAY } from './test-events.ts';
 
 /** FC_RUNS=5000 npx vitest run server/engine/order.property.test.ts for a longer search. */
-const RUNS = Number(process.env.FC_RUNS ?? 300);
+const RUNS = Number(process.env.FC_RUNS ?? 200);
+const TIMEOUT = Math.max(30_000, RUNS * 60);
 
 const actionArb: fc.Arbitrary<SimAction> = fc.record({
   dt: fc.oneof(fc.constant(0), fc.integer({ min: 1, max: 8_000 }), fc.integer({ min: 1_000, max: 15 * 60_000 })),
@@ -78,7 +79,7 @@ describe('any delivery order with duplicates folds to the sorted, de-duplicated 
       }),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT);
 
   it('applying the very same event object twice counts it once', () => {
     const f = eventFactory();
@@ -157,5 +158,5 @@ describe('a screen applying the deltas equals a fresh snapshot', () => {
       }),
       { numRuns: RUNS },
     );
-  });
+  }, TIMEOUT);
 });

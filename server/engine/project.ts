@@ -1,4 +1,5 @@
-import { cphOf, DEFAULT_THRESHOLDS, gradeOf, rate, severityOf } from '../../shared/metrics.ts';
+import { withDirection } from '../../shared/center-config.ts';
+import { cphOf, gradeOf, rate, severityOf } from '../../shared/metrics.ts';
 import type { AgentRow, Floor, QueueRow, QueueStats, TeamRow } from '../../shared/snapshot.ts';
 import { overrunAt } from './agent-fold.ts';
 import type { FloorEngine } from './engine.ts';
@@ -84,15 +85,20 @@ export function totalsOf(rows: readonly QueueStats[]): QueueStats {
 
 export function queueRow(engine: FloorEngine, queueId: string, now: number): QueueRow {
   const s = queueStats(engine, [queueId], now);
+  const limits = engine.queueLimitsOf(queueId);
+  const name = engine.queueName(queueId);
   return {
     id: queueId,
     ...s,
     slForecast: slForecast(engine, queueId, s.ahtSec, now),
     severity: {
-      serviceLevel: severityOf(s.serviceLevel, DEFAULT_THRESHOLDS.serviceLevel),
-      abandonRate: severityOf(s.abandonRate, DEFAULT_THRESHOLDS.abandonRate),
-      longestWaitSec: severityOf(s.longestWaitSec, DEFAULT_THRESHOLDS.longestWaitSec),
+      serviceLevel: severityOf(s.serviceLevel, withDirection('serviceLevel', limits.serviceLevel)),
+      abandonRate: severityOf(s.abandonRate, withDirection('abandonRate', limits.abandonRate)),
+      longestWaitSec: severityOf(s.longestWaitSec, withDirection('longestWaitSec', limits.longestWaitSec)),
     },
+    ...(name !== undefined ? { name } : {}),
+    ...engine.queueSlOf(queueId),
+    thresholds: limits,
   };
 }
 
@@ -165,6 +171,8 @@ export function teamRow(engine: FloorEngine, teamId: string, now: number): TeamR
   let breakOverruns = 0;
   for (const [agentId, at] of engine.overruns) if (at <= now && engine.agents.get(agentId)?.fold.teamId === teamId) breakOverruns++;
   const agents = g('agents');
+  const limits = engine.teamLimitsOf(teamId);
+  const name = engine.teamName(teamId);
   return {
     id: teamId,
     agents,
@@ -182,6 +190,12 @@ export function teamRow(engine: FloorEngine, teamId: string, now: number): TeamR
     breakOverruns,
     attendanceRate: sched.attendanceRate,
     adherence: sched.adherence,
+    ...(name !== undefined ? { name } : {}),
+    severity: {
+      adherence: severityOf(sched.adherence, withDirection('adherence', limits.adherence)),
+      attendanceRate: severityOf(sched.attendanceRate, withDirection('attendanceRate', limits.attendanceRate)),
+    },
+    thresholds: limits,
   };
 }
 

@@ -1,5 +1,6 @@
 import type { Delta } from '../../shared/delta.ts';
 import { advanceAgent } from '../../shared/live.ts';
+import { centerLimits } from '../../shared/center-config.ts';
 import type { AgentRow, Alert, Floor, QueueRow, QueueStats, Snapshot, TeamRow } from '../../shared/snapshot.ts';
 import { agentAlerts, queueAlerts } from './alerts.ts';
 import type { FloorEngine } from './engine.ts';
@@ -82,7 +83,12 @@ export class FloorProjector {
   /** Alerts such a snapshot shows otherwise than the deltas did, by id → owner (`q:`/`a:` + id). */
   private owedAlerts = new Map<string, string>();
 
-  constructor(private readonly engine: FloorEngine) {}
+  /** Center settings (SL defaults, thresholds) as last sent, JSON: a change goes out in the next delta. */
+  private centerSent: string;
+
+  constructor(private readonly engine: FloorEngine) {
+    this.centerSent = JSON.stringify(centerSettings(engine));
+  }
 
   /** The whole floor at `now` (for a new screen or a GET). */
   snapshot(now: number): Snapshot {
@@ -94,7 +100,7 @@ export class FloorProjector {
     const snap: Snapshot = {
       asOf: new Date(now).toISOString(),
       seq: this.seq,
-      center: { tz: e.cfg.tz, today: e.cal.dayKey(now), slThresholdSec: e.cfg.slThresholdSec, shortAbandonSec: e.cfg.shortAbandonSec, slTarget: e.cfg.slTarget },
+      center: { tz: e.cfg.tz, today: e.cal.dayKey(now), shortAbandonSec: e.cfg.shortAbandonSec, ...centerSettings(e) },
       totals: queueStats(e, [...e.queueIds], now),
       queues, agents, teams,
       floor: floorRow(e, teams, now),
@@ -166,6 +172,9 @@ export class FloorProjector {
     };
     const out: Delta = { seq: this.seq + 1, asOf: new Date(now).toISOString() };
     if (dayChanged) out.today = day;
+    const center = centerSettings(e);
+    const centerJson = JSON.stringify(center);
+    if (centerJson !== this.centerSent) { out.center = center; this.centerSent = centerJson; }
     const alertUps: Alert[] = [];
     const alertRemoves: string[] = [];
     const syncAlerts = (owner: string, next: Alert[]) => {
@@ -226,7 +235,7 @@ export class FloorProjector {
     if (agentUps.length) out.agents = { upsert: agentUps };
     if (teamUps.length || teamRemoves.length) out.teams = { ...(teamUps.length ? { upsert: teamUps } : {}), ...(teamRemoves.length ? { remove: teamRemoves } : {}) };
     if (alertUps.length || alertRemoves.length) out.alerts = { ...(alertUps.length ? { upsert: alertUps } : {}), ...(alertRemoves.length ? { remove: alertRemoves } : {}) };
-    const empty = !out.totals && !out.floor && !out.queues && !out.agents && !out.teams && !out.alerts && !out.today;
+    const empty = !out.totals && !out.floor && !out.queues && !out.agents && !out.teams && !out.alerts && !out.today && !out.center;
     if (empty) return null;
     this.seq = out.seq;
     return out;
@@ -237,6 +246,15 @@ export class FloorProjector {
     if (a.since !== 0) return a;
     return { ...a, since: this.alerts.get(a.id)?.since ?? now };
   }
+}
+
+/** The center-wide settings a configuration edit can change (SL defaults and thresholds). */
+function centerSettings(e: FloorEngine): Pick<Snapshot['center'], 'slThresholdSec' | 'slTarget'> & { thresholds: NonNullable<Snapshot['center']['thresholds']> } {
+  return {
+    slThresholdSec: e.center.defaults.slThresholdSec ?? e.cfg.slThresholdSec,
+    slTarget: e.center.defaults.slTarget ?? e.cfg.slTarget,
+    thresholds: centerLimits(e.center),
+  };
 }
 
 function alertOwner(a: Alert): string {

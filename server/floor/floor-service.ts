@@ -33,6 +33,7 @@ export class FloorService {
   private listeners = new Set<(delta: Delta) => void>();
   private statusListeners = new Set<(status: FloorStatus) => void>();
   private caughtUpWaiters = new Set<() => void>();
+  private foldListeners = new Set<(entries: number, ms: number) => void>();
   private checkpointTimer: NodeJS.Timeout | null = null;
   private checkpointing: Promise<boolean> | null = null;
   /** Checkpoints this replica saved (or restored), oldest first: trimming waits until they age out. */
@@ -197,7 +198,14 @@ export class FloorService {
     return intraday(this.engine, this.clock(), intervalMinutes, queueId);
   }
 
+  /** `listener(entries, ms)` after every folded batch (operations metrics). */
+  onFold(listener: (entries: number, ms: number) => void): () => void {
+    this.foldListeners.add(listener);
+    return () => this.foldListeners.delete(listener);
+  }
+
   private fold(entries: LogEntry[]): void {
+    const t0 = performance.now();
     for (const entry of entries) {
       try {
         this.engine.apply(entry.event);
@@ -208,6 +216,10 @@ export class FloorService {
       this.position = entry.pos;
     }
     this.lastFoldAt = this.clock();
+    if (this.foldListeners.size > 0) {
+      const ms = performance.now() - t0;
+      for (const l of this.foldListeners) l(entries.length, ms);
+    }
     for (const w of [...this.caughtUpWaiters]) w();
     this.scheduleFlush();
   }

@@ -179,6 +179,7 @@ describe('hostile input fuzz', () => {
       { name: 'POST me/password', method: 'POST', path: '/api/v1/me/password', token: () => leadToken, template: () => ({ currentPassword: 'not-the-password', newPassword: 'fuzz-password-2' }), required: ['currentPassword', 'newPassword'] },
       { name: 'PUT roster', method: 'PUT', path: '/api/v1/roster', token: () => adminToken, template: () => ({ date: '2026-11-23', entries: [{ agentId: 'fz-r1', teamId: 't1', shiftStart: '08:00', shiftEnd: '16:00', activities: [] }] }), required: ['date', 'entries'], nested: { field: 'entries', required: ['agentId', 'teamId', 'shiftStart', 'shiftEnd'] } },
       { name: 'PUT teams/:t/break-plan', method: 'PUT', path: '/api/v1/teams/t1/break-plan', token: () => leadToken, template: () => ({ date: '2026-11-23', slots: [{ agentId: 'fz-r1', type: 'short_break', start: '09:00', end: '09:05' }] }), required: ['slots'], nested: { field: 'slots', required: ['agentId', 'type', 'start', 'end'] } },
+      { name: 'PUT config/queues/:q', method: 'PUT', path: '/api/v1/config/queues/q1', token: () => adminToken, template: () => ({ name: 'Fuzz queue', slThresholdSec: 20, slTarget: 0.8 }), required: ['name'] },
     ];
     const loginTarget: Target = { name: 'POST login', method: 'POST', path: '/api/v1/login', token: () => '', template: () => ({ username: 'admin', password: TEST_SECRETS.adminPassword }), required: ['username', 'password'] };
 
@@ -227,6 +228,10 @@ describe('hostile input fuzz', () => {
     expect((await api(t.url, 'GET', '/api/v1/admin/users/fz-lead', { token: adminToken })).body).toMatchObject({ role: 'teamlead', scope: { teams: ['t1'], queues: null } });
     expect((await api(t.url, 'GET', '/api/v1/admin/display-tokens', { token: adminToken })).body.displayTokens).toHaveLength(1);
     expect((await api(t.url, 'GET', '/api/v1/admin/ingest-keys', { token: adminToken })).body.ingestKeys).toHaveLength(1);
+
+    // The audit log saw no change but the one user made before the fuzz.
+    const audit = await api(t.url, 'GET', '/api/v1/admin/audit', { token: adminToken });
+    expect(audit.body.entries.map((e: { action: string; target: string }) => `${e.action} ${e.target}`)).toEqual(['user.create users/fz-lead']);
 
     // And the server still ingests valid events.
     const ok = await postEvents(t.url, [

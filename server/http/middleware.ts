@@ -48,6 +48,11 @@ export function sendError(res: Response, status: number, body: ErrorBody, header
 /** Last handler: known errors become their answer; anything else is a 500 without internals. */
 export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
+    if (res.headersSent) { // failed mid-stream (e.g. a CSV export): nothing more can be said; cut the answer short
+      logger.error({ err, url: req.originalUrl }, 'error after the answer started');
+      res.destroy();
+      return;
+    }
     if (err instanceof ApiError) {
       return sendError(res, err.status, { error: { code: err.code, message: err.message, ...(err.issues ? { issues: err.issues } : {}) } }, err.headers);
     }

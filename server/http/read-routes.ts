@@ -8,7 +8,7 @@ import { scopeSnapshot } from '../realtime/scope-filter.ts';
 import { validationFailed } from './api-error.ts';
 import { requireRole } from './middleware.ts';
 
-const IntradayQuerySchema = z.object({
+export const IntradayQuerySchema = z.object({
   interval: z.enum(['15', '30', '60']).default('15').transform(Number),
   queueId: z.string().min(1).max(128).optional(),
 });

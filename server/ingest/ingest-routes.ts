@@ -3,6 +3,7 @@ import type { AuthService } from '../auth/auth-service.ts';
 import { requireSignatureIfConfigured, signatureVerifier } from '../auth/ingest-signature.ts';
 import { requireRole } from '../http/middleware.ts';
 import { ASTERISK_QUEUE_LOG_PATH, createAsteriskRouter, type AsteriskRouterOptions } from './asterisk/router.ts';
+import { ingestSourceOf } from '../ops/ingest-stats.ts';
 import { eventsFromBody } from './body.ts';
 import type { IngestService } from './ingest-service.ts';
 
@@ -24,7 +25,7 @@ export function ingestRoutes(auth: AuthService, ingest: IngestService, clock: ()
     requireSignatureIfConfigured(auth, clock),
     async (req, res) => {
       const { items, indexed } = eventsFromBody(req);
-      const result = await ingest.ingest(items, indexed);
+      const result = await ingest.ingest(items, indexed, ingestSourceOf(req));
       res.status(202).json(result);
     },
   );

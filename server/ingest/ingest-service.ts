@@ -2,12 +2,14 @@ import { EventSchema, type FloorEvent } from '../../shared/events.ts';
 import { fieldIssues, type FieldIssue } from '../../shared/errors.ts';
 import { validationFailed } from '../http/api-error.ts';
 import type { EventLog } from '../store/event-log.ts';
+import type { IngestMonitor } from '../ops/data-quality.ts';
 
 export interface IngestResult { accepted: number; duplicates: number }
 
 /** Validates whole batches with the shared schemas, then appends them to the log (all-or-nothing). */
 export class IngestService {
-  constructor(private readonly log: EventLog) {}
+  /** `monitor` (data quality and metrics) sees every validated batch and what was stored of it. */
+  constructor(private readonly log: EventLog, private readonly monitor: IngestMonitor | null = null) {}
 
   /** Parses every input (`indexed`: paths start with the item's index, as for arrays and NDJSON); throws a 400 ApiError naming every failing field if any is invalid. */
   validate(inputs: readonly unknown[], indexed = true): FloorEvent[] {
@@ -22,10 +24,12 @@ export class IngestService {
     return events;
   }
 
-  /** Acknowledges only after the log has appended the batch. */
-  async ingest(inputs: readonly unknown[], indexed = true): Promise<IngestResult> {
+  /** Acknowledges only after the log has appended the batch. `source` labels it for data quality (docs/operations.md). */
+  async ingest(inputs: readonly unknown[], indexed = true, source = 'api'): Promise<IngestResult> {
     const events = this.validate(inputs, indexed);
-    const { appended, duplicates } = await this.log.append(events);
-    return { accepted: appended.length, duplicates };
+    const stored = this.monitor?.inspect(source, events);
+    const result = await this.log.append(events);
+    stored?.(result);
+    return { accepted: result.appended.length, duplicates: result.duplicates };
   }
 }

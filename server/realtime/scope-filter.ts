@@ -34,7 +34,7 @@ export interface ScopeLookups {
 /** The part of a delta a scope may see. */
 export function scopeDelta(d: Delta, scope: Scope, lookups: ScopeLookups): Omit<Delta, 'seq'> | null {
   if (scope.teams === null && scope.queues === null) return d;
-  const out: Omit<Delta, 'seq'> = { asOf: d.asOf, ...(d.today ? { today: d.today } : {}), ...(d.floor ? { floor: d.floor } : {}) };
+  const out: Omit<Delta, 'seq'> = { asOf: d.asOf, ...(d.today ? { today: d.today } : {}), ...(d.center ? { center: d.center } : {}), ...(d.floor ? { floor: d.floor } : {}) };
   const queues = d.queues?.upsert?.filter((q) => inList(scope.queues, q.id));
   if (queues?.length) out.queues = { upsert: queues };
   if (scope.queues === null) { if (d.totals) out.totals = d.totals; } else if (queues?.length) out.totals = lookups.totalsFor(scope.queues);
@@ -46,6 +46,6 @@ export function scopeDelta(d: Delta, scope: Scope, lookups: ScopeLookups): Omit<
   // Removals name only ids; sending an unknown id is harmless, so they pass through.
   const alertRemoves = d.alerts?.remove;
   if (alertUps?.length || alertRemoves?.length) out.alerts = { ...(alertUps?.length ? { upsert: alertUps } : {}), ...(alertRemoves?.length ? { remove: alertRemoves } : {}) };
-  const hasRows = out.queues || out.agents || out.teams || out.alerts || out.totals || out.floor || out.today;
+  const hasRows = out.queues || out.agents || out.teams || out.alerts || out.totals || out.floor || out.today || out.center;
   return hasRows ? out : null;
 }

@@ -52,10 +52,10 @@ export interface SlForecast { in15: number | null; in30: number | null; target: 
  * plans put on the phones then. Null while there is no roster, no call sample or no AHT yet.
  */
 export function slForecast(engine: FloorEngine, queueId: string, ahtSec: number | null, now: number): SlForecast {
-  const target = engine.cfg.slTarget;
+  const { slTarget: target, slThresholdSec } = engine.queueSlOf(queueId);
   const load = queueLoad(engine, queueId, ahtSec, now);
   if (load.callsPerSec === null || ahtSec === null) return { in15: null, in30: null, target };
-  const at = (from: number) => project(load, queueStaffing(engine, queueId, from, from + FORECAST_STEP_MS), engine.cfg.slThresholdSec).sl;
+  const at = (from: number) => project(load, queueStaffing(engine, queueId, from, from + FORECAST_STEP_MS), slThresholdSec).sl;
   return { in15: at(now), in30: at(now + FORECAST_STEP_MS), target };
 }
 
@@ -69,7 +69,6 @@ export function projectChange(engine: FloorEngine, teamId: string, date: string,
   const dayStart = engine.cal.startOfDay(date);
   const dayEnd = engine.cal.dayOf(dayStart).end;
   const queues = engine.schedule.queuesOf(teamId);
-  const threshold = engine.cfg.slThresholdSec;
   for (let from = Math.max(dayStart, engine.cal.bucketOf(now)); from < dayEnd; from += BUCKET_MS) {
     const to = from + BUCKET_MS;
     const teamBefore = engine.schedule.staffing(teamId, from, to);
@@ -80,13 +79,14 @@ export function projectChange(engine: FloorEngine, teamId: string, date: string,
       if (!load) continue;
       const before = queueStaffing(engine, queueId, from, to);
       const after = queueStaffing(engine, queueId, from, to, { teamId, date, shifts: proposed });
+      const { slThresholdSec: threshold, slTarget } = engine.queueSlOf(queueId);
       const pb = project(load, before, threshold);
       const pa = project(load, after, threshold);
       out.push({
         start: new Date(from).toISOString(), end: new Date(to).toISOString(), queueId,
         staffedBefore: Math.round((before ?? 0) * 100) / 100, staffedAfter: Math.round((after ?? 0) * 100) / 100,
         slBefore: pb.sl, slAfter: pa.sl, asaBefore: pb.asa, asaAfter: pa.asa,
-        warn: pa.sl !== null && pa.sl < engine.cfg.slTarget,
+        warn: pa.sl !== null && pa.sl < slTarget,
       });
     }
   }

@@ -104,7 +104,8 @@ export class BatchPoster {
     const signal = this.options.signal ? AbortSignal.any([this.options.signal, timeout]) : timeout;
     return this.fetchImpl(this.options.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.ingestKey}` },
+      // The source label of the data-quality panel (server/ops/ingest-stats.ts).
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${this.options.ingestKey}`, 'x-floorboard-source': 'simulator' },
       body,
       signal,
     });

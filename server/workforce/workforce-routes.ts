@@ -13,9 +13,9 @@ import { checkTeamScope, type WorkforceService } from './workforce-service.ts';
 const rosterJson = express.json({ limit: '5mb', type: 'application/json' });
 const planJson = express.json({ limit: '1mb', type: 'application/json' });
 
-const DateQuerySchema = z.strictObject({ date: DateSchema.optional() });
-const SendNextSchema = z.strictObject({ agentId: IdSchema.optional(), force: z.boolean().optional() });
-const HoldSchema = z.strictObject({ minutes: z.number().int().min(5, 'at least 5 minutes').max(120, 'at most 120 minutes').default(15) });
+export const DateQuerySchema = z.strictObject({ date: DateSchema.optional() });
+export const SendNextSchema = z.strictObject({ agentId: IdSchema.optional(), force: z.boolean().optional() });
+export const HoldSchema = z.strictObject({ minutes: z.number().int().min(5, 'at least 5 minutes').max(120, 'at most 120 minutes').default(15) });
 
 function jsonBody(req: Request): unknown {
   if (!req.is('application/json')) throw new ApiError(415, 'unsupported_media_type', 'send Content-Type: application/json');

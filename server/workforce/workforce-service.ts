@@ -231,19 +231,25 @@ export class WorkforceService {
     return entries.map((e) => withPlan(resolveEntry(this.tz, date, e), slotsByAgent.get(e.agentId)));
   }
 
+  /** A day's effective shifts (its roster with the teams' break plans), or null when the day has no roster (also used by the shift reports). */
+  async effectiveDay(date: string): Promise<ResolvedShift[] | null> {
+    const roster = await this.getRoster(date);
+    if (!roster) return null;
+    const plans = new Map<string, BreakSlot[]>();
+    for (const key of await this.store.keys(`${PLAN_PREFIX}${date}:`)) {
+      const p = await this.store.get<StoredPlan>(key);
+      if (p) plans.set(p.teamId, p.slots);
+    }
+    return this.effectiveShifts(date, roster.entries, plans);
+  }
+
   /** Reads a day's roster and plans and hands the effective shifts to the engine (serialized per day). */
   applyDay(date: string): Promise<void> {
     const prev = this.applying.get(date) ?? Promise.resolve();
     const next = prev.then(async () => {
-      const roster = await this.getRoster(date);
-      const plans = new Map<string, BreakSlot[]>();
-      for (const key of await this.store.keys(`${PLAN_PREFIX}${date}:`)) {
-        const p = await this.store.get<StoredPlan>(key);
-        if (p) plans.set(p.teamId, p.slots);
-      }
-      const shifts = roster ? this.effectiveShifts(date, roster.entries, plans) : [];
-      if (!roster && !this.floor.engine.schedule.hasDay(date)) return;
-      this.floor.engine.setSchedule(date, shifts);
+      const shifts = await this.effectiveDay(date);
+      if (!shifts && !this.floor.engine.schedule.hasDay(date)) return;
+      this.floor.engine.setSchedule(date, shifts ?? []);
     });
     this.applying.set(date, next.catch(() => undefined));
     return next;

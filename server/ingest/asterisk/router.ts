@@ -60,7 +60,7 @@ export function createAsteriskRouter(options: AsteriskRouterOptions): Router {
             `${mapped.rejected.length} malformed line(s); nothing was applied`,
           );
         }
-        const { accepted, duplicates } = mapped.events.length > 0 ? await ingest.ingest(mapped.events) : { accepted: 0, duplicates: 0 };
+        const { accepted, duplicates } = mapped.events.length > 0 ? await ingest.ingest(mapped.events, true, 'asterisk') : { accepted: 0, duplicates: 0 };
         mapper.adopt(draft);
         return { accepted, duplicates, ignored: mapped.ignored, rejected: mapped.rejected };
       });

@@ -15,6 +15,9 @@ export class I18n {
   /** The center's time zone (from `snapshot.center.tz`); clocks are shown in it, not the browser's. */
   tz = $state('Asia/Shanghai');
   center = $state.raw<Center | null>(null);
+  /** Display names of queues and teams from the center configuration (via the snapshot). */
+  #queueNames = $state.raw<ReadonlyMap<string, string>>(new Map());
+  #teamNames = $state.raw<ReadonlyMap<string, string>>(new Map());
   readonly fmt = $derived(new Formatter(this.lang, this.tz));
 
   constructor(lang: Lang = 'en') {
@@ -28,8 +31,21 @@ export class I18n {
   attendance = (a: Attendance): string => attendanceLabel(this.lang, a);
   severity = (s: Severity): string => severityLabel(this.lang, s);
   help = (m: HelpMetric): string => metricHelp(this.lang, m, this.center);
-  queue = (id: string): string => displayId(id);
-  team = (id: string): string => translate(this.lang, 'team.label', { id: displayId(id) });
+  /** A queue's configured name, else one derived from its id. */
+  queue = (id: string): string => this.#queueNames.get(id) ?? displayId(id);
+  team = (id: string): string => translate(this.lang, 'team.label', { id: this.#teamNames.get(id) ?? displayId(id) });
+
+  /** Takes the queue and team names a snapshot carries (kept when unchanged, so nothing re-renders). */
+  setNames(snap: { queues: readonly { id: string; name?: string | undefined }[]; teams: readonly { id: string; name?: string | undefined }[] }): void {
+    const pick = (rows: readonly { id: string; name?: string | undefined }[], prev: ReadonlyMap<string, string>) => {
+      const next = new Map<string, string>();
+      for (const r of rows) if (r.name) next.set(r.id, r.name);
+      const same = next.size === prev.size && [...next].every(([k, v]) => prev.get(k) === v);
+      return same ? prev : next;
+    };
+    this.#queueNames = pick(snap.queues, this.#queueNames);
+    this.#teamNames = pick(snap.teams, this.#teamNames);
+  }
 
   setCenter(center: Center): void {
     if (this.center !== center) this.center = center;

@@ -1,4 +1,5 @@
-import { DEFAULT_THRESHOLDS, GRADE_TABLE, METRIC_DEFAULTS, type Severity } from '../../../shared/metrics.ts';
+import { withDirection, type CenterLimits, type Limits } from '../../../shared/center-config.ts';
+import { DEFAULT_THRESHOLDS, GRADE_TABLE, METRIC_DEFAULTS, type Severity, type Threshold } from '../../../shared/metrics.ts';
 import type { AgentState, Attendance, Snapshot } from '../../../shared/snapshot.ts';
 import { Formatter, translate } from './format.ts';
 import { MESSAGES, type Lang, type MessageKey } from './messages.ts';
@@ -63,7 +64,7 @@ export function metricHelp(lang: Lang, metric: HelpMetric, center?: Center | nul
   const sl = center?.slThresholdSec ?? METRIC_DEFAULTS.slThresholdSec;
   const sa = center?.shortAbandonSec ?? METRIC_DEFAULTS.shortAbandonSec;
   const target = center?.slTarget ?? METRIC_DEFAULTS.slTarget;
-  const th = DEFAULT_THRESHOLDS;
+  const th = center?.thresholds ?? DEFAULT_THRESHOLDS;
   switch (metric) {
     case 'waiting': return translate(lang, 'help.waiting');
     case 'longestWait': return translate(lang, 'help.longestWait', { amber: th.longestWaitSec.amber, red: th.longestWaitSec.red });
@@ -88,8 +89,13 @@ export function metricHelp(lang: Lang, metric: HelpMetric, center?: Center | nul
   }
 }
 
+/** The threshold of a metric: the row's (or center's) configured limits when sent, else SPEC §3's default. */
+export function thresholdOf(name: keyof CenterLimits, limits?: Limits | null): Threshold {
+  return limits ? withDirection(name, limits) : DEFAULT_THRESHOLDS[name];
+}
+
 /**
- * A readable name from a team or queue id until the snapshot carries display names:
+ * A readable name from a team or queue id when the center configuration gives it none:
  * "t-central" → "Central", "q_sales_vip" → "Sales vip".
  */
 export function displayId(id: string): string {

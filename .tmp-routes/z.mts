@@ -1,0 +1,11 @@
+import { z } from 'zod';
+import { EventSchema } from '/work/main/shared/events.ts';
+import { SnapshotSchema } from '/work/main/shared/snapshot.ts';
+import { ErrorBodySchema } from '/work/main/shared/errors.ts';
+const reg = z.registry<{ id: string }>();
+reg.add(SnapshotSchema, { id: 'Snapshot' });
+reg.add(ErrorBodySchema, { id: 'ErrorBody' });
+const out = z.toJSONSchema(reg, { uri: (id) => `#/components/schemas/${id}`, io: 'output' });
+console.log(Object.keys(out), Object.keys(out.schemas), JSON.stringify(out.schemas.ErrorBody).slice(0, 400));
+const ev = z.toJSONSchema(EventSchema, { io: 'input' });
+console.log(JSON.stringify(ev).slice(0, 600));

@@ -1,0 +1,31 @@
+/**
+ * In-process hot path of ingest (validate → memory log → fold → delta), for `node --cpu-prof`:
+ *   node --import tsx --cpu-prof --cpu-prof-dir=/tmp/prof scripts/bench/profile-fold.ts [agents] [events]
+ */
+import { pino } from 'pino';
+import { FloorService } from '../../server/floor/floor-service.ts';
+import { defaultEngineConfig } from '../../server/engine/engine-config.ts';
+import { IngestService } from '../../server/ingest/ingest-service.ts';
+import { MemoryLog } from '../../server/store/memory-log.ts';
+import { FloorTraffic } from './events.ts';
+
+const agents = Number(process.argv[2] ?? 2000);
+const total = Number(process.argv[3] ?? 300_000);
+const log = new MemoryLog();
+const floor = new FloorService(log, { ...defaultEngineConfig(), staleWaitSec: 4 * 3600 }, Date.now, pino({ level: 'silent' }));
+await floor.start();
+const ingest = new IngestService(log);
+const traffic = new FloorTraffic(agents, 'prof');
+await ingest.ingest(traffic.logins(Date.now()));
+let ts = Date.now();
+const bodies: string[] = [];
+for (let n = 0; n < total; n += 2000) bodies.push(JSON.stringify(Array.from({ length: 2000 }, () => traffic.next(ts++))));
+const t0 = performance.now();
+let deltas = 0;
+for (const b of bodies) {
+  await ingest.ingest(JSON.parse(b) as unknown[]);
+  if (floor.projector.delta(Date.now())) deltas++;
+}
+const ms = performance.now() - t0;
+console.log(`${agents} agents: ${Math.round(total / (ms / 1000))} events/s in-process (${deltas} deltas, ${Math.round(ms)} ms)`);
+floor.stop();
