@@ -131,9 +131,10 @@ export async function latency(kind: 'floorboard' | 'bare-io', opts: { agents: nu
     const probe = generatorProbe();
     window = { from: Date.now(), to: Date.now() + opts.measureMs };
     await sleep(opts.measureMs);
+    const eventsSent = sender.sent - sent0;
     const generator = probe();
     const cpu1 = await child.cpu();
-    const eventsSent = sender.sent - sent0;
+    const elapsedMs = Date.now() - window.from;
     await sender.stop();
     await sleep(1500); // late arrivals of events scheduled in the window
     // Whole seconds inside the window only (the last one may be partial).
@@ -149,7 +150,7 @@ export async function latency(kind: 'floorboard' | 'bare-io', opts: { agents: nu
     return {
       p50Ms: round(hist.percentile(50)), p99Ms: round(hist.percentile(99)), maxMs: round(hist.max), samples: hist.n,
       eventsSent, eventsFailed: sender.failed, eventsPerSec: round(eventsSent / (opts.measureMs / 1000)),
-      serverCpuPct: round((cpuMs(cpu0, cpu1) / opts.measureMs) * 100),
+      serverCpuPct: round((cpuMs(cpu0, cpu1) / elapsedMs) * 100),
       generator, maxFramesPerSecPerScreen: maxFps, frameBytesMedian: median(frameBytes),
       snapshotBytes, bytesPerClient: Math.round((heap1 - heap0) / opts.clients),
       ...(singleChangeDeltaBytes ? { singleChangeDeltaBytes } : {}),
@@ -191,11 +192,12 @@ export async function scaling(agents: number, opts: { rate: number; clients: num
     const sender = openLoop(child.port, traffic, opts.rate);
     await sleep(opts.warmMs);
     const probe = generatorProbe();
-    const sent0 = sender.sent;
     const cpu0 = await child.cpu();
+    const events0 = sender.sent;
     await sleep(opts.measureMs);
     const cpu1 = await child.cpu();
-    const events = sender.sent - sent0;
+    // Events sent while the server's CPU was being counted (between the two readings).
+    const events = sender.sent - events0;
     const generator = probe();
     await sender.stop();
     closeClients(clients);

@@ -21,11 +21,13 @@ let ts = Date.now();
 const bodies: string[] = [];
 for (let n = 0; n < total; n += 2000) bodies.push(JSON.stringify(Array.from({ length: 2000 }, () => traffic.next(ts++))));
 const t0 = performance.now();
+const cpu0 = process.cpuUsage();
 let deltas = 0;
 for (const b of bodies) {
   await ingest.ingest(JSON.parse(b) as unknown[]);
   if (floor.projector.delta(Date.now())) deltas++;
 }
 const ms = performance.now() - t0;
-console.log(`${agents} agents: ${Math.round(total / (ms / 1000))} events/s in-process (${deltas} deltas, ${Math.round(ms)} ms)`);
+const cpu = process.cpuUsage(cpu0);
+console.log(`${agents} agents: ${Math.round(total / (ms / 1000))} events/s in-process, ${(((cpu.user + cpu.system) / total)).toFixed(1)} µs CPU/event (${deltas} deltas, ${Math.round(ms)} ms)`);
 floor.stop();

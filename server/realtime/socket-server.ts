@@ -14,6 +14,8 @@ export type FloorIo = Server<ClientToServerEvents, ServerToClientEvents, InterSe
 
 interface Room { key: string; scope: Scope; seq: number }
 
+const SNAPSHOT_REUSE_MS = 1000;
+
 const roomKey = (s: Scope) => `scope:${s.teams?.join(',') ?? '*'}|${s.queues?.join(',') ?? '*'}`;
 
 /** Narrows a principal's scope to one team or queue asked for in the handshake (`scope=`). */
@@ -47,8 +49,19 @@ export function attachRealtime(http: HttpServer, deps: { auth: AuthService; floo
     next();
   });
 
+  /**
+   * Scoped snapshots, shared by the screens of a room until the next delta (or for 1 s at most):
+   * when every TV reconnects at once (a restart, a network blip) the floor is projected once per
+   * room, not once per screen. A cached one is exactly what the room's deltas continue from.
+   */
+  const snapshots = new Map<string, { at: number; snap: ReturnType<typeof scopeSnapshot> }>();
   const sendSnapshot = (socket: FloorSocket, room: Room) => {
-    socket.emit('floor:snapshot', { ...scopeSnapshot(floor.snapshot(), room.scope), seq: room.seq });
+    let cached = snapshots.get(room.key);
+    if (!cached || Date.now() - cached.at > SNAPSHOT_REUSE_MS) {
+      cached = { at: Date.now(), snap: scopeSnapshot(floor.snapshot(), room.scope) };
+      snapshots.set(room.key, cached);
+    }
+    socket.emit('floor:snapshot', { ...cached.snap, seq: room.seq });
   };
 
   io.on('connection', (socket) => {
@@ -74,7 +87,7 @@ export function attachRealtime(http: HttpServer, deps: { auth: AuthService; floo
       sendSnapshot(socket, rooms.get(key) ?? room);
     });
     socket.on('disconnect', () => {
-      if ((io.sockets.adapter.rooms.get(key)?.size ?? 0) === 0) rooms.delete(key);
+      if ((io.sockets.adapter.rooms.get(key)?.size ?? 0) === 0) { rooms.delete(key); snapshots.delete(key); }
     });
   });
 
@@ -91,6 +104,7 @@ export function attachRealtime(http: HttpServer, deps: { auth: AuthService; floo
   });
 
   floor.onDelta((delta) => {
+    snapshots.clear();
     for (const room of rooms.values()) {
       const part = scopeDelta(delta, room.scope, { teamOf: (id) => floor.projector.teamOf(id), totalsFor: (q) => floor.projector.totalsFor(q) });
       if (!part) continue;

@@ -56,20 +56,23 @@ export function reportRoutes(auth: AuthService, reporter: ShiftReporter, floor: 
     if (!q.success) throw validationFailed(fieldIssues(q.error, ['query']));
     const allowed = req.principal!.scope.queues;
     if (q.data.queueId && allowed && !allowed.includes(q.data.queueId)) throw validationFailed([{ path: 'query.queueId', message: 'queue outside your scope' }]);
+    // A scope limited to some queues never gets the all-queues series: its one queue, or name one.
+    if (!q.data.queueId && allowed && allowed.length !== 1) throw validationFailed([{ path: 'query.queueId', message: 'choose a queueId within your scope' }]);
+    const queueId = q.data.queueId ?? (allowed ? allowed[0]! : null);
     const interval = Number(q.data.interval) as 15 | 30 | 60;
     const today = localDate(opts.tz, opts.clock());
     const date = q.data.date ?? today;
     let series;
-    if (date === today) series = floor.intraday(interval, q.data.queueId ?? null);
+    if (date === today) series = floor.intraday(interval, queueId);
     else {
       try {
-        series = await reporter.intraday(shiftWindow(opts.tz, date, 'day', opts.shiftTimes), interval, q.data.queueId ?? null);
+        series = await reporter.intraday(shiftWindow(opts.tz, date, 'day', opts.shiftTimes), interval, queueId);
       } catch (err) {
         if (err instanceof ReportWindowError) throw validationFailed([{ path: 'query.date', message: err.message }]);
         throw err;
       }
     }
-    download(res, 'text/csv; charset=utf-8', `floorboard-intraday-${date}-${interval}min${q.data.queueId ? `-${q.data.queueId.replace(/[^\w.-]/g, '_')}` : ''}.csv`, intradayCsv(series));
+    download(res, 'text/csv; charset=utf-8', `floorboard-intraday-${date}-${interval}min${queueId ? `-${queueId.replace(/[^\w.-]/g, '_')}` : ''}.csv`, intradayCsv(series));
   });
 
   return r;

@@ -1,21 +1,24 @@
 import { z } from 'zod';
-import { ErrorBodySchema } from '../../../shared/errors.ts';
+import { ErrorBodySchema, type FieldIssue } from '../../../shared/errors.ts';
 import { IntradaySchema, type Intraday } from '../../../shared/snapshot.ts';
 
 /** An API call that did not succeed: HTTP status (0 = network) with the server's code and message. */
 export class ApiError extends Error {
   readonly status: number;
   readonly code: string;
-  constructor(status: number, code: string, message: string) {
+  /** Field problems of a rejected request (`path` as the server names it, e.g. `scope.teams[0]`). */
+  readonly issues: readonly FieldIssue[];
+  constructor(status: number, code: string, message: string, issues: readonly FieldIssue[] = []) {
     super(message);
     this.name = 'ApiError';
     this.status = status;
     this.code = code;
+    this.issues = issues;
   }
 }
 
 export interface RequestOptions {
-  method?: 'GET' | 'POST';
+  method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;
   /** A display token (TV); without it the session cookie is sent. */
   token?: string | null;
@@ -51,7 +54,7 @@ export async function apiRequest(path: string, options: RequestOptions = {}): Pr
   }
   if (!response.ok) {
     const parsed = ErrorBodySchema.safeParse(body);
-    if (parsed.success) throw new ApiError(response.status, parsed.data.error.code, parsed.data.error.message);
+    if (parsed.success) throw new ApiError(response.status, parsed.data.error.code, parsed.data.error.message, parsed.data.error.issues ?? []);
     throw new ApiError(response.status, 'http', `HTTP ${response.status}`);
   }
   return body;
