@@ -78,7 +78,7 @@ async function connectClients(port: number, n: number, onSnapshot: (bytes: numbe
 const closeClients = (clients: Client[]) => { for (const c of clients) c.disconnect(); };
 
 interface AgentPatchLike { stateSince?: number; state?: string }
-interface DeltaLike { agents?: { upsert?: AgentPatchLike[] } }
+interface DeltaLike { asOf?: string; agents?: { upsert?: AgentPatchLike[] } }
 
 export interface LatencyResult {
   p50Ms: number; p99Ms: number; maxMs: number; samples: number;
@@ -114,8 +114,10 @@ export async function latency(kind: 'floorboard' | 'bare-io', opts: { agents: nu
       c.on('floor:delta', (d: DeltaLike) => {
         const arrival = nowMs();
         if (arrival >= window.from && arrival < window.to + 2000) {
-          const sec = Math.floor((arrival - window.from) / 1000);
-          if (sec < frames[ci]!.length) frames[ci]![sec]!++;
+          // Frames per second by the server's stamp (asOf), not by arrival: a backed-up client
+          // receives several late frames at once, which says nothing about the server's pacing.
+          const sec = Math.floor(((d.asOf === undefined ? arrival : Date.parse(d.asOf)) - window.from) / 1000);
+          if (sec >= 0 && sec < frames[ci]!.length) frames[ci]![sec]!++;
           if (ci === 0 && frameBytes.length < 5000) frameBytes.push(Buffer.byteLength(JSON.stringify(d)));
         }
         for (const p of d.agents?.upsert ?? []) {

@@ -234,7 +234,8 @@ export class FloorService {
       }
     }
     this.engine.tick(this.clock());
-    this.flush();
+    // Through the frame schedule: a tick right after a frame must not make a 21st frame this second.
+    this.scheduleFlush();
   }
 
   private scheduleFlush(): void {

@@ -140,7 +140,7 @@ export class DataQualityTracker implements IngestMonitor {
     for (const a of signIns) this.signedIn.add(a);
     for (const q of offered) this.offered.add(q);
     const appended = result.duplicates === 0 ? null : new Set(result.appended.map((e) => e.event.id));
-    const lagChild = this.metrics?.eventLag.labels(source) ?? null;
+    const lagChild = this.metrics?.eventLag.series(source) ?? null;
     const step = Math.max(1, Math.floor(result.appended.length / SAMPLES_PER_BATCH));
     let n = 0;
     let late = 0;

@@ -16,8 +16,8 @@ export class I18n {
   tz = $state('Asia/Shanghai');
   center = $state.raw<Center | null>(null);
   /** Display names of queues and teams from the center configuration (via the snapshot). */
-  #queueNames = $state.raw<ReadonlyMap<string, string>>(new Map());
-  #teamNames = $state.raw<ReadonlyMap<string, string>>(new Map());
+  #queueNames = $state.raw<Readonly<Record<string, string>>>({});
+  #teamNames = $state.raw<Readonly<Record<string, string>>>({});
   readonly fmt = $derived(new Formatter(this.lang, this.tz));
 
   constructor(lang: Lang = 'en') {
@@ -32,15 +32,16 @@ export class I18n {
   severity = (s: Severity): string => severityLabel(this.lang, s);
   help = (m: HelpMetric): string => metricHelp(this.lang, m, this.center);
   /** A queue's configured name, else one derived from its id. */
-  queue = (id: string): string => this.#queueNames.get(id) ?? displayId(id);
-  team = (id: string): string => translate(this.lang, 'team.label', { id: this.#teamNames.get(id) ?? displayId(id) });
+  queue = (id: string): string => (Object.hasOwn(this.#queueNames, id) ? this.#queueNames[id]! : displayId(id));
+  team = (id: string): string => translate(this.lang, 'team.label', { id: Object.hasOwn(this.#teamNames, id) ? this.#teamNames[id]! : displayId(id) });
 
   /** Takes the queue and team names a snapshot carries (kept when unchanged, so nothing re-renders). */
   setNames(snap: { queues: readonly { id: string; name?: string | undefined }[]; teams: readonly { id: string; name?: string | undefined }[] }): void {
-    const pick = (rows: readonly { id: string; name?: string | undefined }[], prev: ReadonlyMap<string, string>) => {
-      const next = new Map<string, string>();
-      for (const r of rows) if (r.name) next.set(r.id, r.name);
-      const same = next.size === prev.size && [...next].every(([k, v]) => prev.get(k) === v);
+    const pick = (rows: readonly { id: string; name?: string | undefined }[], prev: Readonly<Record<string, string>>) => {
+      const next: Record<string, string> = {};
+      for (const r of rows) if (r.name) next[r.id] = r.name;
+      const keys = Object.keys(next);
+      const same = keys.length === Object.keys(prev).length && keys.every((k) => prev[k] === next[k]);
       return same ? prev : next;
     };
     this.#queueNames = pick(snap.queues, this.#queueNames);

@@ -36,6 +36,7 @@ const en = {
   'login.unreachable': 'Cannot reach the server. Check the network and try again.',
   'login.checking': 'Checking your session…',
   'nav.logout': 'Sign out',
+  'nav.admin': 'Administration',
   'nav.user': 'Signed in as {user} ({role})',
 
   'role.admin': 'administrator',
@@ -276,6 +277,7 @@ const zhCN: Messages = {
   'login.unreachable': '无法连接服务器，请检查网络后重试。',
   'login.checking': '正在检查登录状态…',
   'nav.logout': '退出登录',
+  'nav.admin': '系统管理',
   'nav.user': '当前用户：{user}（{role}）',
 
   'role.admin': '管理员',

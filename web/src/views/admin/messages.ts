@@ -111,7 +111,7 @@ const en = {
   'ad.center.slThresholdSec': 'SL threshold (answered within, seconds)',
   'ad.center.slTarget': 'SL target (%)',
   'ad.center.serviceLevel': 'Service level (%) — lower is worse',
-  'ad.center.abandonRate': 'Abandon rate (放弃率, %) — higher is worse',
+  'ad.center.abandonRate': 'Abandon rate (%) — higher is worse',
   'ad.center.longestWaitSec': 'Longest wait (seconds) — higher is worse',
   'ad.center.adherence': 'Adherence (%) — lower is worse',
   'ad.center.attendanceRate': 'Attendance rate (%) — lower is worse',

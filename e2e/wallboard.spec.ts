@@ -1,0 +1,141 @@
+import { expect, test, type Page } from '@playwright/test';
+import { E2E } from '../playwright.config.ts';
+import { expectNoScrollbars, signIn, watchConsole } from './helpers.ts';
+
+/**
+ * The wallboard end to end against the server Playwright starts (simulator on): the call-room TV
+ * at 1080p and 4K in both languages, a refused token, the supervisor's filters and drill-down, and
+ * a long-wait alert raised by ingested events. Every page must run without console errors.
+ */
+
+const SIZES = [
+  { name: '1080p', width: 1920, height: 1080 },
+  { name: '4k', width: 3840, height: 2160 },
+] as const;
+const LANGS = [
+  { lang: 'en', file: 'en', heading: 'Queues', live: 'Live' },
+  { lang: 'zh-CN', file: 'zh', heading: '队列概况', live: '实时' },
+] as const;
+
+/** Figures on the TV (KPI strip, chips and the page body) as one string, to see them change. */
+const figures = (page: Page) => page.locator('.kpi, .content').allInnerTexts().then((t) => t.join('|'));
+
+for (const size of SIZES) {
+  for (const l of LANGS) {
+    test(`TV at ${size.name} in ${l.lang}: no scrolling, live figures, screenshot`, async ({ page }) => {
+      const console = watchConsole(page);
+      await page.setViewportSize({ width: size.width, height: size.height });
+      await page.goto(`/tv?token=${E2E.displayToken}&lang=${l.lang}&rotate=0`);
+      await expect(page.getByRole('heading', { level: 1, name: l.heading })).toBeVisible();
+      await expect(page.locator('.badge.k-live')).toContainText(l.live);
+      // Numbers are there: the queue table has rows and the KPI strip shows figures.
+      await expect(page.locator('.qrow').first()).toBeVisible();
+      await expect(page.locator('.kpi')).toContainText(/\d/);
+      // The demo center configuration names the queues (not ids).
+      await expect(page.locator('.qrow .qname').first()).toHaveText(/^(Billing|Sales|Support)$/);
+      await expectNoScrollbars(page);
+      // Live: the figures change over time without a reload (ticking clocks and simulator events).
+      const before = await figures(page);
+      await expect.poll(() => figures(page), { timeout: 30_000, message: 'TV figures change' }).not.toBe(before);
+      await page.screenshot({ path: `docs/screenshots/tv-${size.name === '4k' ? '4k' : '1080p'}-${l.file}.png` });
+
+      // Every other page of the rotation fits the screen too.
+      for (const kind of ['agents', 'breaks', 'intraday'] as const) {
+        await page.goto(`/tv?token=${E2E.displayToken}&lang=${l.lang}&rotate=0&pages=${kind}`);
+        await expect(page.locator('.tv')).toBeVisible();
+        await expect(page.locator('.kpi')).toContainText(/\d/);
+        await page.waitForTimeout(300);
+        await expectNoScrollbars(page);
+      }
+      console.assertNone();
+    });
+  }
+}
+
+test('an invalid display token shows only the message, no floor data', async ({ page }) => {
+  const console = watchConsole(page);
+  await page.goto('/tv?token=not-a-valid-token&rotate=0');
+  await expect(page.getByRole('heading', { name: 'This display link is not valid' })).toBeVisible();
+  await page.waitForTimeout(1500);
+  await expect(page.locator('.tv, .kpi, .qrow, .agent')).toHaveCount(0);
+  const text = await page.locator('body').innerText();
+  expect(text).not.toMatch(/Billing|Sales|Support|Waiting|Service level/);
+  console.assertNone();
+});
+
+test('supervisor signs in, filters by team and state, and drills into an agent', async ({ page }) => {
+  const console = watchConsole(page);
+  await page.setViewportSize({ width: 1600, height: 1000 });
+  await page.goto('/supervisor?lang=en');
+  await signIn(page, 'admin', E2E.adminPassword);
+  await expect(page.locator('.badge.k-live')).toBeVisible();
+  const agents = page.locator('ul.agents > li');
+  await expect(agents.first()).toBeVisible();
+
+  // Filter: all states, then one team (by its configured name), then one state.
+  await page.getByLabel('State', { exact: true }).selectOption('all');
+  const all = await agents.count();
+  const teamSelect = page.getByLabel('Team', { exact: true });
+  const options = await teamSelect.locator('option').allInnerTexts();
+  expect(options).toContain('Team North');
+  const north = await teamSelect.locator('option', { hasText: 'Team North' }).getAttribute('value');
+  await teamSelect.selectOption(north!);
+  await expect.poll(() => agents.count()).toBeLessThan(all);
+  const teamCount = await agents.count();
+  expect(teamCount).toBeGreaterThan(0);
+  await page.getByLabel('State', { exact: true }).selectOption('offline');
+  await expect.poll(async () => (await page.locator('ul.agents .agent').evaluateAll((els) => els.filter((e) => !e.classList.contains('st-offline')).length))).toBe(0);
+  await page.getByLabel('State', { exact: true }).selectOption('all');
+  await expect.poll(() => agents.count()).toBe(teamCount);
+
+  // Drill down: the agent's detail opens from the keyboard and Escape closes it.
+  const first = page.locator('ul.agents button.agent').first();
+  const label = (await first.getAttribute('aria-label'))!;
+  await first.focus();
+  await page.keyboard.press('Enter');
+  const detail = page.getByRole('dialog');
+  await expect(detail).toBeVisible();
+  await expect(detail.locator('#agent-detail-name')).toHaveText(label.split(/[,，:：]/)[0]!.trim());
+  await page.screenshot({ path: 'docs/screenshots/supervisor-en.png' });
+  await page.keyboard.press('Escape');
+  await expect(detail).toHaveCount(0);
+
+  // The same board in Chinese.
+  await page.getByRole('button', { name: 'Switch the language to Chinese' }).click();
+  await expect(page.getByLabel('班组', { exact: true })).toBeVisible();
+  await page.screenshot({ path: 'docs/screenshots/supervisor-zh.png' });
+  await page.getByRole('button', { name: /English|切换/ }).first().click();
+  console.assertNone();
+});
+
+test('a call waiting past its threshold raises a long-wait alert on the boards', async ({ page, request }) => {
+  const console = watchConsole(page);
+  const queueId = `e2e-alert-${Date.now().toString(36)}`;
+  const res = await request.post('/api/v1/events', {
+    headers: { authorization: `Bearer ${E2E.ingestKey}` },
+    data: [{ id: `${queueId}-q1`, ts: Date.now() - 70_000, type: 'call.queued', callId: `${queueId}-c1`, queueId, caller: '+8613800000000' }],
+  });
+  expect(res.status()).toBe(202);
+
+  await page.goto('/supervisor?lang=en');
+  await signIn(page, 'admin', E2E.adminPassword);
+  const alerts = page.getByRole('region', { name: 'Alerts' }).or(page.locator('section.alerts'));
+  const alert = alerts.getByText(/a caller has waited/).filter({ hasText: /E2e alert/i });
+  await expect(alert.first()).toBeVisible();
+  // The caller's number is never shown.
+  await expect(page.locator('body')).not.toContainText('13800000000');
+
+  // The TV shows it too (breaks & alerts page), without the caller's number.
+  const tv = await page.context().newPage();
+  const tvConsole = watchConsole(tv);
+  await tv.setViewportSize({ width: 1920, height: 1080 });
+  await tv.goto(`/tv?token=${E2E.displayToken}&rotate=0&pages=breaks`);
+  await expect(tv.locator('section.alerts').getByText(/a caller has waited/).first()).toBeVisible();
+  await expect(tv.locator('body')).not.toContainText('13800000000');
+
+  // End the call so the demo floor is clean again.
+  await request.post('/api/v1/events', { headers: { authorization: `Bearer ${E2E.ingestKey}` }, data: { id: `${queueId}-a1`, ts: Date.now(), type: 'call.abandoned', callId: `${queueId}-c1`, queueId } });
+  await expect(alert).toHaveCount(0);
+  console.assertNone();
+  tvConsole.assertNone();
+});
