@@ -49,7 +49,7 @@ export function sendError(res: Response, status: number, body: ErrorBody, header
 export function errorHandler(logger: Logger) {
   return (err: unknown, req: Request, res: Response, _next: NextFunction) => {
     if (res.headersSent) { // failed mid-stream (e.g. a CSV export): nothing more can be said; cut the answer short
-      logger.error({ err, url: req.originalUrl }, 'error after the answer started');
+      logger.error({ err, path: req.path }, 'error after the answer started');
       res.destroy();
       return;
     }
@@ -58,7 +58,7 @@ export function errorHandler(logger: Logger) {
     }
     if (err instanceof StoreUnavailableError) {
       // Never acknowledged: the producer retries the same batch (ids make the retry safe).
-      logger.warn({ url: req.originalUrl, reason: err.message }, 'event store unavailable');
+      logger.warn({ path: req.path, reason: err.message }, 'event store unavailable');
       return sendError(res, 503, { error: { code: 'store_unavailable', message: 'the event store is unavailable; retry later' } }, { 'Retry-After': String(err.retryAfterSec) });
     }
     const e = err as { type?: string; status?: number; message?: string };
@@ -67,7 +67,7 @@ export function errorHandler(logger: Logger) {
     if (e?.type === 'encoding.unsupported' || e?.type === 'charset.unsupported') return sendError(res, 415, { error: { code: 'unsupported_media_type', message: 'unsupported body encoding' } });
     // Other body-reading failures (a corrupt gzip/deflate stream, an aborted upload): the body is at fault, said without internals.
     if (typeof e?.status === 'number' && e.status >= 400 && e.status < 500) return sendError(res, e.status, { error: { code: 'validation_failed', message: 'bad request', issues: [{ path: '(body)', message: 'the body could not be read (check Content-Encoding and Content-Length)' }] } });
-    logger.error({ err, url: req.originalUrl }, 'unhandled error');
+    logger.error({ err, path: req.path }, 'unhandled error');
     sendError(res, 500, { error: { code: 'internal', message: 'internal error' } });
   };
 }

@@ -26,8 +26,11 @@ export function readRoutes(auth: AuthService, floor: FloorService): Router {
     if (!q.success) throw validationFailed(fieldIssues(q.error, ['query']));
     const allowed = req.principal!.scope.queues;
     if (q.data.queueId && allowed && !allowed.includes(q.data.queueId)) throw validationFailed([{ path: 'query.queueId', message: 'queue outside your scope' }]);
+    // A caller limited to some queues never gets the all-queues series: one queue, named or implied.
+    const queueId = q.data.queueId ?? (allowed?.length === 1 ? allowed[0]! : null);
+    if (queueId === null && allowed !== null) throw validationFailed([{ path: 'query.queueId', message: `name one of your queues: ${allowed.join(', ')}` }]);
     res.setHeader('Cache-Control', 'no-store');
-    res.json(floor.intraday(q.data.interval as 15 | 30 | 60, q.data.queueId ?? null));
+    res.json(floor.intraday(q.data.interval as 15 | 30 | 60, queueId));
   });
   return r;
 }
