@@ -11,6 +11,7 @@ import { CenterConfigService } from './center/center-config-service.ts';
 import { AuthService } from './auth/auth-service.ts';
 import type { Config } from './config/config.ts';
 import { FloorService } from './floor/floor-service.ts';
+import { agentTimelineRoutes } from './http/agent-timeline-routes.ts';
 import { healthRoutes } from './http/health-routes.ts';
 import { errorHandler, sendError } from './http/middleware.ts';
 import { readRoutes } from './http/read-routes.ts';
@@ -122,6 +123,7 @@ export async function createApp(deps: AppDeps): Promise<FloorboardApp> {
   app.use(ingestStats(quality));
   app.use(ingestRoutes(auth, ingest, clock));
   app.use(readRoutes(auth, floor));
+  app.use(agentTimelineRoutes(auth, floor, clock));
   const workforce = new WorkforceService(configStore, floor, audit, config.CENTER_TZ, clock, logger);
   app.use(workforceRoutes(auth, workforce));
   const centerConfig = new CenterConfigService(configStore, floor, audit, clock, logger);

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { DateSchema } from './roster.ts';
-import { AttendanceSchema, GradeSchema } from './snapshot.ts';
+import { AttendanceSchema, GradeSchema, QueueStatsSchema } from './snapshot.ts';
 
 /**
  * End-of-shift report (the manual's 日报/交班报表 to the director): SPEC §3 figures for one shift
@@ -10,22 +10,7 @@ import { AttendanceSchema, GradeSchema } from './snapshot.ts';
 const Rate = z.number().min(0).max(1).nullable();
 
 /** SPEC §3 queue counters and rates over the report window (no live fields such as `waiting`). */
-export const ReportQueueStatsSchema = z.object({
-  offered: z.number().int(),
-  answered: z.number().int(),
-  abandoned: z.number().int(),
-  shortAbandoned: z.number().int(),
-  timedOut: z.number().int(),
-  answeredWithinSl: z.number().int(),
-  serviceLevel: Rate,
-  abandonRate: Rate,
-  answerRate: Rate,
-  asaSec: z.number().nullable(),
-  ahtSec: z.number().nullable(),
-  handled: z.number().int(),
-  transferred: z.number().int(),
-  transferRate: Rate,
-});
+export const ReportQueueStatsSchema = QueueStatsSchema.omit({ waiting: true, longestWaitSec: true, oldestQueuedAt: true });
 export type ReportQueueStats = z.infer<typeof ReportQueueStatsSchema>;
 
 export const ReportQueueRowSchema = ReportQueueStatsSchema.extend({ id: z.string() });

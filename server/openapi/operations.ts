@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { CenterConfigSchema, CenterDefaultsSchema, QueueConfigPutSchema, TeamConfigPutSchema } from '../../shared/center-config.ts';
+import { AgentTimelineSchema } from '../../shared/agent-timeline.ts';
 import { DataQualitySchema } from '../../shared/data-quality.ts';
 import { ErrorBodySchema } from '../../shared/errors.ts';
 import { EventSchema } from '../../shared/events.ts';
@@ -43,6 +44,7 @@ export const COMPONENTS = {
   ShiftReport: ShiftReportSchema,
   DataQuality: DataQualitySchema,
   RosterDoc: RosterDocSchema,
+  AgentTimeline: AgentTimelineSchema,
 } as const;
 
 const Accepted = z.object({ accepted: z.number().int(), duplicates: z.number().int() });
@@ -84,6 +86,7 @@ export const OPERATIONS: Operation[] = [
   { method: 'GET', path: '/api/v1/admin/audit/export', summary: 'Audit log export', tag: 'admin', access: 'admin', query: AuditQuerySchema.omit({ limit: true, cursor: true }), ok: { status: 200, description: 'export' } },
 
   { method: 'GET', path: '/api/v1/snapshot', summary: 'The whole floor visible to the caller (SPEC §3 figures)', tag: 'read', access: 'dashboard', ok: { status: 200, schema: SnapshotSchema, description: 'snapshot' } },
+  { method: 'GET', path: '/api/v1/agents/:agentId/timeline', summary: "One agent's state changes of today against the roster and break plan", tag: 'read', access: 'readers', ok: { status: 200, schema: AgentTimelineSchema, description: 'timeline (404: unknown agent; 403: agent outside your scope)' } },
   { method: 'GET', path: '/api/v1/intraday', summary: "Today's interval series", tag: 'read', access: 'dashboard', query: IntradayQuerySchema, ok: { status: 200, schema: IntradaySchema, description: 'series' } },
 
   { method: 'PUT', path: '/api/v1/roster', summary: "Set one day's roster", tag: 'workforce', access: 'editors', body: RosterPutSchema, ok: { status: 200, schema: z.object({ date: z.string(), entries: z.number().int(), updatedAt: z.string(), updatedBy: z.string() }), description: 'stored' } },

@@ -7,6 +7,7 @@ import type { EventInput } from '../../shared/events.ts';
 import type { Snapshot } from '../../shared/snapshot.ts';
 import { DateTime } from 'luxon';
 import { FloorModel } from '../simulator/floor-model.ts';
+import { mulberry32 } from '../simulator/prng.ts';
 import { postEvents } from './test-app.ts';
 
 /** The simulator's events of the `hours` before `endMs` (ascending ts). */
@@ -15,24 +16,12 @@ export function simEvents(endMs: number, hours: number, seed = 7, tz?: string): 
   return model.advanceTo(endMs);
 }
 
-/** Deterministic PRNG (mulberry32) so a failing order can be replayed. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 /**
  * Every event once, a `dupRate` share of them twice, in an order shuffled within windows of
  * `window` events (events of one call or agent arrive out of order and more than once).
  */
 export function shuffledWithDuplicates<T>(events: readonly T[], seed: number, dupRate = 0.2, window = 200): T[] {
-  const r = rng(seed);
+  const r = mulberry32(seed); // seeded, so a failing order can be replayed
   const out: T[] = [];
   for (let i = 0; i < events.length; i += window) {
     const chunk = events.slice(i, i + window);

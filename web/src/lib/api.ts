@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { AgentTimelineSchema, type AgentTimeline } from '../../../shared/agent-timeline.ts';
 import { ErrorBodySchema, type FieldIssue } from '../../../shared/errors.ts';
 import { IntradaySchema, type Intraday } from '../../../shared/snapshot.ts';
 
@@ -89,5 +90,13 @@ export async function fetchIntraday(interval: 15 | 30 | 60, queueId: string | nu
   const body = await apiRequest(`/api/v1/intraday?${params}`, { token, ...(signal ? { signal } : {}) });
   const parsed = IntradaySchema.safeParse(body);
   if (!parsed.success) throw new ApiError(200, 'invalid_payload', 'unexpected intraday payload');
+  return parsed.data;
+}
+
+/** One agent's state changes of today against the roster (people only; the session cookie is sent). */
+export async function fetchAgentTimeline(agentId: string, signal?: AbortSignal): Promise<AgentTimeline> {
+  const body = await apiRequest(`/api/v1/agents/${encodeURIComponent(agentId)}/timeline`, signal ? { signal } : {});
+  const parsed = AgentTimelineSchema.safeParse(body);
+  if (!parsed.success) throw new ApiError(200, 'invalid_payload', 'unexpected timeline payload');
   return parsed.data;
 }
