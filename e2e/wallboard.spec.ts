@@ -104,6 +104,17 @@ test('supervisor signs in, filters by team and state, and drills into an agent',
   const detail = page.getByRole('dialog');
   await expect(detail).toBeVisible();
   await expect(detail.locator('#agent-detail-name')).toHaveText(label.split(/[,，:：]/)[0]!.trim());
+  // Today's state timeline against the roster: both bars, the hour axis and a legend, each stretch labelled in text.
+  const timeline = detail.getByRole('region', { name: "Today's timeline" });
+  await expect(timeline).toBeVisible();
+  await expect(timeline.locator('[data-bar="plan"]')).toBeVisible();
+  await expect(timeline.locator('[data-bar="actual"]')).toBeVisible();
+  await expect(timeline.getByRole('group', { name: 'Plan' })).toBeVisible();
+  await expect(timeline.getByRole('group', { name: 'Actual' })).toBeVisible();
+  await expect(timeline.locator('.axis .tick').first()).toHaveText(/^\d{2}:\d{2}$/);
+  await expect(timeline.getByRole('list', { name: 'Legend' })).toBeVisible();
+  const segmentLabels = await timeline.locator('.seg').evaluateAll((els) => els.map((e) => e.getAttribute('aria-label') ?? ''));
+  expect(segmentLabels.every((l) => /\d{2}:\d{2}–\d{2}:\d{2}$/.test(l))).toBe(true);
   await page.screenshot({ path: 'docs/screenshots/supervisor-en.png' });
   await page.keyboard.press('Escape');
   await expect(detail).toHaveCount(0);

@@ -203,7 +203,6 @@ const en = {
   'tl.notScheduled': 'Not scheduled today',
   'tl.segment': '{label} {from}–{to}',
   'tl.range': 'From {from} to {to}',
-  'm.adherenceShort': 'Adh',
 
   'chart.title': 'Today by interval',
   'chart.offered': 'Offered',
@@ -456,7 +455,6 @@ const zhCN: Messages = {
   'tl.notScheduled': '今日无排班',
   'tl.segment': '{label} {from}–{to}',
   'tl.range': '{from} 至 {to}',
-  'm.adherenceShort': '遵从',
 
   'chart.title': '今日分时话务',
   'chart.offered': '话务量',

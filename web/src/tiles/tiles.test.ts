@@ -104,7 +104,16 @@ describe('AgentTile', () => {
     const { html } = render(AgentTile, { row: agentRow(), now: T0, selected: true, onselect: () => {} });
     expect(html).toMatch(/<button[^>]*type="button"/);
     expect(html).toContain('aria-pressed="true"');
-    expect(html).toContain('aria-label="Lily Xu, Available, 1:00"');
+    expect(html).toContain('aria-label="Lily Xu, Available, 1:00, Adherence 95%"');
+  });
+
+  it('shows adherence with its threshold icon on desks, not on the TV', () => {
+    const good = render(AgentTile, { row: agentRow({ adherence: 0.95 }), now: T0, onselect: () => {} });
+    expect(good.text).toContain('Available ✓ 95%');
+    const red = render(AgentTile, { row: agentRow({ adherence: 0.7 }), now: T0, onselect: () => {} });
+    expect(red.text).toContain('Available ▲ 70%');
+    expect(red.html).toContain('aria-label="Lily Xu, Available, 1:00, Adherence 70% (RED)"');
+    expect(render(AgentTile, { row: agentRow({ adherence: 0.7 }), now: T0, variant: 'tv' }).text).not.toContain('70%');
   });
 });
 
