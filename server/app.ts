@@ -94,6 +94,7 @@ export async function createApp(deps: AppDeps): Promise<FloorboardApp> {
     slTarget: config.SL_TARGET,
     staleWaitSec: 4 * 3600,
     retentionMs: 36 * 3600_000,
+    reorderHorizonMs: config.REORDER_HORIZON_MIN * 60_000,
   }, clock, logger, { checkpointEverySec: config.CHECKPOINT_EVERY_SEC, logRetentionMs: config.LOG_RETENTION_HOURS * 3600_000 });
   // Operations (docs/operations.md): metrics, data quality, request logs, draining on shutdown.
   const httpState: HttpState = { inFlight: 0, draining: false };

@@ -53,8 +53,11 @@ export const DataQualitySchema = z.object({
   lagWindowSec: z.number(),
   /** How unknown agents are judged now: against the roster of the event's day, or by sign-ins seen. */
   unknownRule: z.object({ agents: z.enum(['roster', 'never_logged_in']), queues: z.enum(['center_config', 'never_offered']) }),
-  /** The floor's own fold (every replica agrees): events folded and out-of-order events re-folded. */
-  floor: z.object({ eventsApplied: z.number().int(), outOfOrder: z.number().int() }),
+  /**
+   * The floor's own fold (every replica agrees): events folded, out-of-order events re-folded, and
+   * events beyond the reorder horizon folded by the too-late rule (docs/metrics.md).
+   */
+  floor: z.object({ eventsApplied: z.number().int(), outOfOrder: z.number().int(), tooLate: z.number().int() }),
   sources: z.array(SourceQualitySchema),
   recentRejections: z.array(RejectionSchema),
 });

@@ -9,6 +9,12 @@ export interface EngineConfig {
   staleWaitSec: number;
   /** How long finished calls and past days are kept for late, out-of-order events. */
   retentionMs: number;
+  /**
+   * Reorder horizon, on the log's own event time: events older than the watermark (the latest
+   * event time folded) minus this are compacted away; a later event that old is folded by the
+   * too-late rule (docs/metrics.md, "Time and order").
+   */
+  reorderHorizonMs: number;
 }
 
 export const defaultEngineConfig = (tz = 'Asia/Shanghai'): EngineConfig => ({
@@ -18,4 +24,5 @@ export const defaultEngineConfig = (tz = 'Asia/Shanghai'): EngineConfig => ({
   slTarget: METRIC_DEFAULTS.slTarget,
   staleWaitSec: 4 * 3600,
   retentionMs: 36 * 3600_000,
+  reorderHorizonMs: 2 * 3600_000,
 });

@@ -5,7 +5,7 @@ import { foldCall, type CallFacts } from './call-fold.ts';
 import { DayCalendar } from './calendar.ts';
 import type { EngineConfig } from './engine-config.ts';
 import { compareEvents, insertInOrder } from './event-order.ts';
-import { Contribution, Ledger } from './ledger.ts';
+import { Contribution, internKey, Ledger } from './ledger.ts';
 import { SortedTimes } from './sorted-times.ts';
 import { TimerQueue } from './timers.ts';
 import { tKey } from './keys.ts';
@@ -13,7 +13,13 @@ import { ScheduleBook } from '../schedule/schedule-book.ts';
 import type { ResolvedShift } from '../schedule/roster.ts';
 
 interface CallRecord { events: FloorEvent[]; facts: CallFacts }
-interface AgentRecord { events: FloorEvent[]; base: AgentFold; fold: AgentFold }
+interface AgentRecord {
+  events: FloorEvent[];
+  base: AgentFold;
+  fold: AgentFold;
+  /** Time of the agent's first event, kept once compaction folded it into `base` (rows show it as "since"). */
+  firstTs?: number;
+}
 
 /**
  * Everything the engine has folded, as plain data (arrays, Maps, plain objects) for checkpoints:
@@ -36,6 +42,11 @@ export interface EngineState {
   lastMaintenance: number;
   eventsApplied: number;
   outOfOrder: number;
+  /** Reorder horizon bookkeeping (absent in older checkpoints: then 0, nothing compacted yet). */
+  watermark?: number;
+  compactedAt?: number;
+  compactedBefore?: number;
+  tooLate?: number;
   /** Which queues each team answers (the schedule book learns it from the calls). */
   teamQueues: [string, [string, number][]][];
   /** The center configuration the calls were folded with (per-queue SL thresholds); absent in older checkpoints. */
@@ -57,7 +68,8 @@ export class DirtySet {
  * The floor: a deterministic fold of events into per-call and per-agent facts plus additive
  * aggregates. No I/O and no clock: time comes in through `tick(now)` and the projections.
  * Any delivery order of the same events (duplicates included) gives the same state as the
- * events sorted by (ts, id): an out-of-order event re-derives only its own call or agent.
+ * events sorted by (ts, id): an out-of-order event re-derives only its own call or agent. That
+ * holds within the reorder horizon (`compact`); later events follow the too-late rule.
  */
 export class FloorEngine {
   readonly cal: DayCalendar;
@@ -84,6 +96,13 @@ export class FloorEngine {
   private lastMaintenance = 0;
   eventsApplied = 0;
   outOfOrder = 0;
+  /** Events folded by the too-late rule (older than the reorder horizon when they arrived). */
+  tooLate = 0;
+  /** The latest event time folded: the clock of compaction, so every replica decides alike. */
+  watermark = 0;
+  /** The watermark at the last compaction, and that compaction's cutoff (watermark − horizon). */
+  private compactedAt = 0;
+  private compactedBefore = 0;
 
   constructor(readonly cfg: EngineConfig) {
     this.cal = new DayCalendar(cfg.tz);
@@ -93,9 +112,13 @@ export class FloorEngine {
 
   apply(e: FloorEvent): void {
     this.eventsApplied++;
-    if ('callId' in e) this.applyToCall(e);
+    const callTooLate = 'callId' in e && this.applyToCall(e);
     const agentId = 'agentId' in e ? e.agentId : undefined;
+    const agentTooLate = agentId !== undefined && e.ts < this.compactedBefore && this.agents.has(agentId);
     if (agentId !== undefined) this.applyToAgent(agentId, e);
+    if (callTooLate || agentTooLate) this.tooLate++;
+    if (e.ts > this.watermark) this.watermark = e.ts;
+    if (this.watermark - this.compactedAt >= COMPACT_EVERY_MS) this.compact();
   }
 
   /** Moves time forward: fires threshold timers and, hourly, forgets what fell out of retention. */
@@ -127,6 +150,10 @@ export class FloorEngine {
       lastMaintenance: this.lastMaintenance,
       eventsApplied: this.eventsApplied,
       outOfOrder: this.outOfOrder,
+      watermark: this.watermark,
+      compactedAt: this.compactedAt,
+      compactedBefore: this.compactedBefore,
+      tooLate: this.tooLate,
       teamQueues: this.schedule.exportLearned(),
       center: this.center,
     };
@@ -142,7 +169,9 @@ export class FloorEngine {
     const e = new FloorEngine(cfg);
     for (const [id, rec] of state.calls) {
       const f = rec.facts;
-      e.calls.set(id, { events: rec.events, facts: { contribution: new Contribution(f.contribution), waiting: f.waiting, endedAt: f.endedAt, lastTs: f.lastTs } });
+      const contribution = new Contribution();
+      for (const [k, v] of f.contribution) contribution.set(internKey(k), v);
+      e.calls.set(id, { events: rec.events, facts: { contribution, waiting: f.waiting, endedAt: f.endedAt, lastTs: f.lastTs } });
     }
     for (const [id, rec] of state.agents) e.agents.set(id, rec);
     e.ledger.restore(state.ledger);
@@ -155,6 +184,10 @@ export class FloorEngine {
     e.lastMaintenance = state.lastMaintenance;
     e.eventsApplied = state.eventsApplied;
     e.outOfOrder = state.outOfOrder;
+    e.watermark = state.watermark ?? 0;
+    e.compactedAt = state.compactedAt ?? 0;
+    e.compactedBefore = state.compactedBefore ?? 0;
+    e.tooLate = state.tooLate ?? 0;
     e.schedule.restoreLearned(state.teamQueues);
     if (state.center) e.useCenter(state.center);
     for (const id of e.queueIds) e.dirty.queues.add(id);
@@ -165,14 +198,18 @@ export class FloorEngine {
     return e;
   }
 
-  private applyToCall(e: FloorEvent & { callId: string }): void {
+  /** Folds a call event; true when the call was compacted (the too-late rule applied). */
+  private applyToCall(e: FloorEvent & { callId: string }): boolean {
     let rec = this.calls.get(e.callId);
-    if (!rec) {
+    // A compacted call (no events kept) cannot be re-derived: its facts stay in the totals as they
+    // are, and the call starts afresh from the new events, whose contribution adds on top.
+    const tooLate = rec !== undefined && rec.events.length === 0;
+    if (!rec || tooLate) {
       rec = { events: [], facts: { contribution: new Map() as CallFacts['contribution'], waiting: [], endedAt: null, lastTs: e.ts } };
       this.calls.set(e.callId, rec);
     }
     if (rec.events.length > 0 && compareEvents(rec.events[rec.events.length - 1]!, e) > 0) this.outOfOrder++;
-    if (!insertInOrder(rec.events, e)) return;
+    if (!insertInOrder(rec.events, e)) return false;
     const prev = rec.facts;
     const next = foldCall(rec.events, this.cal, this.cfg, this.slThresholdSecOf);
     rec.facts = next;
@@ -189,6 +226,7 @@ export class FloorEngine {
       if (next.endedAt !== null) this.handledTimes.add(next.endedAt);
       this.dirty.queues.add('*');
     }
+    return tooLate;
   }
 
   /** Re-project the queue when a waiting call crosses its amber and red longest-wait limits. */
@@ -328,6 +366,31 @@ export class FloorEngine {
   }
 
   /**
+   * Reorder horizon: forgets the events of calls and agents older than watermark − horizon. A
+   * call quiet since then with no waiting leg keeps only its facts (its contribution stays in the
+   * totals); an agent's older events are folded into its base. Runs from `apply` each time the
+   * watermark has moved on by COMPACT_EVERY_MS, so it depends on the event sequence only.
+   */
+  private compact(): void {
+    const cutoff = this.watermark - this.cfg.reorderHorizonMs;
+    this.compactedAt = this.watermark;
+    this.compactedBefore = Math.max(this.compactedBefore, cutoff);
+    for (const rec of this.calls.values()) {
+      if (rec.events.length > 0 && rec.facts.waiting.length === 0 && rec.facts.lastTs < cutoff) rec.events = [];
+    }
+    for (const rec of this.agents.values()) {
+      if (rec.events.length === 0 || rec.events[0]!.ts >= cutoff) continue;
+      const keep = rec.events.findIndex((ev) => ev.ts >= cutoff);
+      const dropped = keep === -1 ? rec.events.length : keep;
+      rec.firstTs ??= rec.events[0]!.ts;
+      const base = cloneAgentFold(rec.base);
+      for (let i = 0; i < dropped; i++) stepAgent(base, rec.events[i]!, this.cal, (k, v) => addTo(base.contribution, k, v));
+      rec.base = base;
+      rec.events = rec.events.slice(dropped);
+    }
+  }
+
+  /**
    * Retention: finished calls, per-day figures and events older than `cutoff` are folded into
    * each agent's base and forgotten. Runs hourly, so memory stays bounded over days of uptime.
    */
@@ -349,6 +412,9 @@ export class FloorEngine {
     this.ledger.replace(old, new Map());
   }
 }
+
+/** How far the watermark moves between compactions (event time). */
+const COMPACT_EVERY_MS = 5 * 60_000;
 
 function addTo(m: Map<string, number>, k: string, v: number): void {
   if (v !== 0) m.set(k, (m.get(k) ?? 0) + v);

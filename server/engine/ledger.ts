@@ -44,6 +44,21 @@ export class Ledger {
 export class Contribution extends Map<string, number> {
   add(key: string, amount: number): void {
     if (amount === 0) return;
-    this.set(key, (this.get(key) ?? 0) + amount);
+    const v = this.get(key);
+    if (v === undefined) this.set(internKey(key), amount); else this.set(key, v + amount);
   }
+}
+
+/**
+ * One shared string per ledger key: thousands of calls contribute to the same few keys, and each
+ * would otherwise hold its own copy. The cache is bounded (cleared when full; only sharing is lost).
+ */
+const KEYS = new Map<string, string>();
+const MAX_KEYS = 100_000;
+export function internKey(key: string): string {
+  const known = KEYS.get(key);
+  if (known !== undefined) return known;
+  if (KEYS.size >= MAX_KEYS) KEYS.clear();
+  KEYS.set(key, key);
+  return key;
 }

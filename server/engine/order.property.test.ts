@@ -13,7 +13,9 @@ import { intraday } from './intraday.ts';
 import { agentRow } from './project.ts';
 import { FloorProjector } from './projector.ts';
 import { SIM_KINDS, simulate, type SimAction } from './sim-events.ts';
-import { at, eventFactory, expectSameAgent, newEngine, SEC, sortEvents, YESTERDAY } from './test-events.ts';
+import { at, eventFactory, expectSameAgent, newEngine, SEC, sortEvents, TZ, YESTERDAY } from './test-events.ts';
+import { defaultEngineConfig } from './engine-config.ts';
+import { FloorEngine } from './engine.ts';
 
 /** FC_RUNS=5000 npx vitest run server/engine/order.property.test.ts for a longer search. */
 const RUNS = Number(process.env.FC_RUNS ?? 200);
@@ -54,9 +56,11 @@ const deliveryArb = scenarioArb.chain(({ events, now }) =>
     return { events, now, delivered, tickEvery };
   }));
 
+/** An engine whose reorder horizon is `horizonMs` (default: wider than any generated floor, so nothing is compacted). */
+const engineWithHorizon = (horizonMs = 72 * 3600_000) => new FloorEngine({ ...defaultEngineConfig(TZ), reorderHorizonMs: horizonMs });
+
 /** Folds `events` in the given order, ticking the engine with the latest time seen every `tickEvery` events. */
-function fold(events: readonly FloorEvent[], tickEvery: number) {
-  const engine = newEngine();
+function fold(events: readonly FloorEvent[], tickEvery: number, engine = engineWithHorizon()) {
   let maxTs = 0;
   events.forEach((ev, i) => {
     engine.apply(ev);
@@ -79,6 +83,40 @@ describe('any delivery order with duplicates folds to the sorted, de-duplicated 
       }),
       { numRuns: RUNS },
     );
+  }, TIMEOUT);
+
+  it('delays within the reorder horizon fold exactly, while calls and agents are compacted', () => {
+    const DELAY_MS = 30 * 60_000;
+    let compactedCalls = 0;
+    let compactedAgents = 0;
+    fc.assert(
+      fc.property(deliveryArb.chain((d) => fc.record({
+        delays: fc.array(fc.integer({ min: 0, max: DELAY_MS }), { minLength: d.delivered.length, maxLength: d.delivered.length }),
+      }).map(({ delays }) => ({ ...d, delays }))), ({ events, now, delivered, tickEvery, delays }) => {
+        // Each copy arrives at most DELAY_MS after its own time: the log is in (ts + delay) order.
+        const order = delivered.map((ev, i) => ({ ev, at: ev.ts + delays[i]!, i }))
+          .sort((a, b) => a.at - b.at || a.i - b.i).map((x) => x.ev);
+        // A call quiet for longer than the horizon is compacted even in order (the too-late rule):
+        // the horizon covers the delay plus the longest quiet gap within any call.
+        const lastOfCall = new Map<string, number>();
+        let gap = 0;
+        for (const ev of sortEvents(events)) {
+          if (!('callId' in ev)) continue;
+          gap = Math.max(gap, ev.ts - (lastOfCall.get(ev.callId) ?? ev.ts));
+          lastOfCall.set(ev.callId, ev.ts);
+        }
+        const reference = fold(sortEvents(events), tickEvery);
+        const scrambled = fold(order, tickEvery, engineWithHorizon(DELAY_MS + gap + 1));
+        expect(scrambled.tooLate).toBe(0);
+        expect(new FloorProjector(scrambled).snapshot(now)).toEqual(new FloorProjector(reference).snapshot(now));
+        expect(intraday(scrambled, now, 15, null)).toEqual(intraday(reference, now, 15, null));
+        compactedCalls += [...scrambled.calls.values()].filter((c) => c.events.length === 0).length;
+        compactedAgents += [...scrambled.agents.values()].filter((a) => a.base.contribution.size > 0).length;
+      }),
+      { numRuns: RUNS },
+    );
+    expect(compactedCalls).toBeGreaterThan(0);
+    expect(compactedAgents).toBeGreaterThan(0);
   }, TIMEOUT);
 
   it('applying the very same event object twice counts it once', () => {

@@ -126,7 +126,7 @@ export function agentRow(engine: FloorEngine, agentId: string, now: number): Age
     teamId: a.teamId,
     state: a.state,
     reason: a.reason,
-    stateSince: a.stateSince ?? rec.events[0]?.ts ?? now,
+    stateSince: a.stateSince ?? rec.firstTs ?? rec.events[0]?.ts ?? now,
     figuresAt: now,
     loggedInSec: round1(loggedInSec)!,
     handled, success, failure,

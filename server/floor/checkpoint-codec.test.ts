@@ -30,6 +30,27 @@ describe('engine checkpoint codec', () => {
     expect(restored.exportState().ledger).toEqual(original.exportState().ledger);
   });
 
+  it('keeps the reorder horizon bookkeeping: watermark, compaction cutoff and too-late count', async () => {
+    const events = simEvents(NOW, 3, 3).map((e) => EventSchema.parse(e));
+    const cfg = { ...defaultEngineConfig(), reorderHorizonMs: 15 * 60_000 };
+    const original = new FloorEngine(cfg);
+    for (const e of events) original.apply(e);
+    const first = events.find((e) => 'callId' in e && e.type === 'call.queued')!;
+    original.apply({ ...first, id: `${first.id}-late`, queueId: 'q-late' } as typeof first); // too late for its compacted call
+    expect(original.tooLate).toBeGreaterThan(0);
+    const restored = FloorEngine.importState(cfg, decodeEngineState(await encodeEngineState(original.exportState())));
+    expect(restored.watermark).toBe(original.watermark);
+    expect(restored.watermark).toBe(Math.max(...events.map((e) => e.ts)));
+    expect(restored.tooLate).toBe(original.tooLate);
+    const { compactedAt, compactedBefore } = original.exportState();
+    expect(restored.exportState()).toMatchObject({ compactedAt, compactedBefore });
+    // …so both go on deciding alike: the same too-late event again, and a new one.
+    const again = { ...first, id: `${first.id}-later`, queueId: 'q-late' } as typeof first;
+    for (const engine of [original, restored]) engine.apply(again);
+    expect(restored.tooLate).toBe(original.tooLate);
+    expect(new FloorProjector(restored).snapshot(NOW)).toEqual(new FloorProjector(original).snapshot(NOW));
+  });
+
   it('rejects text of another format and a state of another version', async () => {
     expect(() => decodeEngineState('v9:abc')).toThrow(RangeError);
     const state = new FloorEngine(defaultEngineConfig()).exportState();

@@ -220,7 +220,7 @@ export class DataQualityTracker implements IngestMonitor {
       since: new Date(this.since).toISOString(),
       lagWindowSec: LAG_WINDOW_MS / 1000,
       unknownRule: { agents: engine.schedule.hasDay(today) ? 'roster' : 'never_logged_in', queues: engine.center.queues.length > 0 ? 'center_config' : 'never_offered' },
-      floor: { eventsApplied: engine.eventsApplied, outOfOrder: engine.outOfOrder },
+      floor: { eventsApplied: engine.eventsApplied, outOfOrder: engine.outOfOrder, tooLate: engine.tooLate },
       sources: [...this.sources.values()].sort((a, b) => a.source.localeCompare(b.source)).map((s) => ({
         source: s.source, requests: s.requests, accepted: s.accepted, duplicates: s.duplicates, outOfOrder: s.outOfOrder,
         unknownAgent: s.unknownAgent, unknownQueue: s.unknownQueue,

@@ -102,7 +102,20 @@ export class RedisConfigStore implements ConfigStore {
   watch(onChange: (key: string) => void): () => void {
     if (this.closed) throw new StoreUnavailableError('config store closed');
     this.watchers.add(onChange);
-    if (!this.follower) this.startFollowing();
+    if (!this.follower) {
+      // Where following starts is fixed now, on the command connection, so a change made after
+      // watch() returned (and after anything the caller then reads) is never skipped.
+      const start = (async () => {
+        try {
+          if (this.redis.status !== 'ready') await this.waitReady('watch');
+          const newest = await this.redis.xrevrange(this.changesKey, '+', '-', 'COUNT', 1);
+          return newest[0]?.[0] ?? '0-0';
+        } catch {
+          return null; // Redis away: the reader takes the newest entry once it is back
+        }
+      })();
+      this.startFollowing(start);
+    }
     return () => { this.watchers.delete(onChange); };
   }
 
@@ -127,12 +140,12 @@ export class RedisConfigStore implements ConfigStore {
   }
 
   /** One blocking reader per store, from the stream's newest entry at the time watching began. */
-  private startFollowing(): void {
+  private startFollowing(start: Promise<string | null>): void {
     const conn = this.redis.duplicate({ connectionName: 'floorboard-config-watch', commandTimeout: undefined, socketTimeout: BLOCK_MS + 5_000 });
     conn.on('error', (err) => this.reportLimited('watch connection error', err));
     this.follower = conn;
     const loop = async () => {
-      let last: string | null = null;
+      let last: string | null = await start;
       let failures = 0;
       while (!this.closed && this.follower === conn) {
         try {
