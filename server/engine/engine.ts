@@ -103,6 +103,8 @@ export class FloorEngine {
   /** The watermark at the last compaction, and that compaction's cutoff (watermark − horizon). */
   private compactedAt = 0;
   private compactedBefore = 0;
+  /** Calls that still keep their events: compaction looks at these only, not at every call of the day. */
+  private readonly callsWithEvents = new Set<string>();
 
   constructor(readonly cfg: EngineConfig) {
     this.cal = new DayCalendar(cfg.tz);
@@ -172,6 +174,7 @@ export class FloorEngine {
       const contribution = new Contribution();
       for (const [k, v] of f.contribution) contribution.set(internKey(k), v);
       e.calls.set(id, { events: rec.events, facts: { contribution, waiting: f.waiting, endedAt: f.endedAt, lastTs: f.lastTs } });
+      if (rec.events.length > 0) e.callsWithEvents.add(id);
     }
     for (const [id, rec] of state.agents) e.agents.set(id, rec);
     e.ledger.restore(state.ledger);
@@ -210,6 +213,7 @@ export class FloorEngine {
     }
     if (rec.events.length > 0 && compareEvents(rec.events[rec.events.length - 1]!, e) > 0) this.outOfOrder++;
     if (!insertInOrder(rec.events, e)) return false;
+    this.callsWithEvents.add(e.callId);
     const prev = rec.facts;
     const next = foldCall(rec.events, this.cal, this.cfg, this.slThresholdSecOf);
     rec.facts = next;
@@ -375,8 +379,10 @@ export class FloorEngine {
     const cutoff = this.watermark - this.cfg.reorderHorizonMs;
     this.compactedAt = this.watermark;
     this.compactedBefore = Math.max(this.compactedBefore, cutoff);
-    for (const rec of this.calls.values()) {
-      if (rec.events.length > 0 && rec.facts.waiting.length === 0 && rec.facts.lastTs < cutoff) rec.events = [];
+    for (const id of this.callsWithEvents) {
+      const rec = this.calls.get(id);
+      if (!rec || rec.events.length === 0) this.callsWithEvents.delete(id);
+      else if (rec.facts.waiting.length === 0 && rec.facts.lastTs < cutoff) { rec.events = []; this.callsWithEvents.delete(id); }
     }
     for (const rec of this.agents.values()) {
       if (rec.events.length === 0 || rec.events[0]!.ts >= cutoff) continue;
