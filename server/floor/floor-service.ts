@@ -51,8 +51,6 @@ export class FloorService {
   private lastFlush = 0;
   /** Log position of the last folded entry. */
   position: LogPosition = LOG_START;
-  /** Arrival-time lag of the newest folded event behind its event time (ms), for health and metrics. */
-  lastFoldAt = 0;
 
   constructor(private readonly log: EventLog, private readonly engineConfig: EngineConfig, private readonly clock: () => number, private readonly logger: Logger, opts: FloorServiceOptions = {}) {
     this.engine = new FloorEngine(engineConfig);
@@ -215,7 +213,6 @@ export class FloorService {
       }
       this.position = entry.pos;
     }
-    this.lastFoldAt = this.clock();
     if (this.foldListeners.size > 0) {
       const ms = performance.now() - t0;
       for (const l of this.foldListeners) l(entries.length, ms);

@@ -13,6 +13,7 @@ import { RedisConfigStore } from '../store/redis-config-store.ts';
 import { comparePositions } from '../store/event-log.ts';
 import { RedisLog } from '../store/redis-log.ts';
 import { MemoryLog } from '../store/memory-log.ts';
+import { deleteKeysWithPrefix } from '../test-support/redis-server.ts';
 
 const url = inject('redisUrl');
 const filePrefix = `test:replicas:${randomUUID()}:`;
@@ -51,13 +52,8 @@ afterEach(async () => {
   for (const a of apps.splice(0)) await a.close();
 });
 afterAll(async () => {
-  let cursor = '0';
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `${filePrefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await admin.unlink(...keys);
-  } while (cursor !== '0');
   await admin.quit();
+  await deleteKeysWithPrefix(url, filePrefix);
 });
 
 describe('several instances on one Redis', () => {

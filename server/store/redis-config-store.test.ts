@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { Redis } from 'ioredis';
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { findFreePort } from '../test-support/redis-server.ts';
+import { afterAll, afterEach, describe, expect, inject, it } from 'vitest';
+import { findFreePort, deleteKeysWithPrefix } from '../test-support/redis-server.ts';
 import { describeConfigStoreContract } from './config-store.contract.ts';
 import { StoreUnavailableError } from './event-log.ts';
 import { RedisConfigStore, type RedisConfigStoreOptions } from './redis-config-store.ts';
@@ -9,7 +8,6 @@ import { RedisConfigStore, type RedisConfigStoreOptions } from './redis-config-s
 const url = inject('redisUrl');
 const filePrefix = `test:redis-config:${randomUUID()}:`;
 const stores: RedisConfigStore[] = [];
-let admin: Redis;
 
 function makeStore(opts: Partial<RedisConfigStoreOptions> = {}): RedisConfigStore {
   const s = new RedisConfigStore({ url, keyPrefix: `${filePrefix}${randomUUID()}:`, onError: () => {}, ...opts });
@@ -17,17 +15,8 @@ function makeStore(opts: Partial<RedisConfigStoreOptions> = {}): RedisConfigStor
   return s;
 }
 
-beforeAll(() => { admin = new Redis(url); });
 afterEach(async () => { for (const s of stores.splice(0)) await s.close(); });
-afterAll(async () => {
-  let cursor = '0';
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `${filePrefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await admin.unlink(...keys);
-  } while (cursor !== '0');
-  await admin.quit();
-});
+afterAll(() => deleteKeysWithPrefix(url, filePrefix));
 
 describeConfigStoreContract('RedisConfigStore', () => makeStore());
 

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from 'vitest';
-import { findFreePort } from '../test-support/redis-server.ts';
+import { findFreePort, deleteKeysWithPrefix } from '../test-support/redis-server.ts';
 import { describeEventLogContract, ev, evs } from './event-log.contract.ts';
 import { LOG_START, StoreUnavailableError } from './event-log.ts';
 import { nextStreamId, RedisLog, type RedisLogOptions } from './redis-log.ts';
@@ -23,13 +23,8 @@ function makeLog(opts: Partial<RedisLogOptions> = {}): RedisLog {
 beforeAll(() => { admin = new Redis(url); });
 afterEach(async () => { for (const log of logs.splice(0)) await log.close(); });
 afterAll(async () => {
-  let cursor = '0';
-  do {
-    const [next, keys] = await admin.scan(cursor, 'MATCH', `${filePrefix}*`, 'COUNT', 1000);
-    cursor = next;
-    if (keys.length > 0) await admin.unlink(...keys);
-  } while (cursor !== '0');
   await admin.quit();
+  await deleteKeysWithPrefix(url, filePrefix);
 });
 
 describeEventLogContract('RedisLog', () => makeLog());

@@ -198,3 +198,19 @@ export async function startRedisServer(opts: RedisServerOptions = {}): Promise<R
   };
   return server;
 }
+
+/** Deletes every key under `prefix` on the test Redis at `url` (a test file's own keys only). */
+export async function deleteKeysWithPrefix(url: string, prefix: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const admin = new Redis(url);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await admin.scan(cursor, 'MATCH', `${prefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length > 0) await admin.unlink(...keys);
+    } while (cursor !== '0');
+  } finally {
+    await admin.quit();
+  }
+}
