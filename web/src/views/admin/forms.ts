@@ -1,4 +1,5 @@
 import type { FieldIssue } from '../../../../shared/errors.ts';
+import { ApiError } from '../../lib/api.ts';
 
 /**
  * Where each of the API's field issues belongs in a form: the issue's path (`scope.teams[0]`,
@@ -13,6 +14,24 @@ export function issuesByField(issues: readonly FieldIssue[], fields: readonly st
     out[field] = out[field] ? `${out[field]} ${issue.message}` : issue.message;
   }
   return out;
+}
+
+/**
+ * What a form shows after its submit was rejected: the API's field issues under their fields, with
+ * a note for the form to fix them; any other failure as the form's own message. `withIssues` says
+ * which it was (then focus moves to the first invalid field).
+ */
+export function rejectedSubmit(
+  err: unknown,
+  fields: readonly string[],
+  t: (key: 'ad.fixFields' | 'ad.error', params?: Record<string, string>) => string,
+): { errors: Record<string, string>; withIssues: boolean } {
+  if (err instanceof ApiError && err.issues.length > 0) {
+    const errors = issuesByField(err.issues, fields);
+    if (!errors['']) errors[''] = t('ad.fixFields');
+    return { errors, withIssues: true };
+  }
+  return { errors: { '': t('ad.error', { message: err instanceof Error ? err.message : String(err) }) }, withIssues: false };
 }
 
 /** A percent input's text as a fraction (`'80'` → 0.8); blank → undefined; not a number → NaN (the server names it). */
