@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { ConfigStore } from './config-store.ts';
 import { StoreUnavailableError } from './event-log.ts';
+import { rateLimited } from './rate-limited.ts';
 
 export interface RedisConfigStoreOptions {
   /** redis://[user:pass@]host:port[/db] (rediss:// for TLS). */
@@ -49,7 +50,7 @@ export class RedisConfigStore implements ConfigStore {
   private readonly watchers = new Set<(key: string) => void>();
   private follower: Redis | null = null;
   private closed = false;
-  private lastReportAt = 0;
+  private readonly reportSometimes = rateLimited((message, err) => this.report(message, err));
 
   constructor(opts: RedisConfigStoreOptions) {
     this.keyPrefix = opts.keyPrefix ?? 'floorboard:';
@@ -198,11 +199,7 @@ export class RedisConfigStore implements ConfigStore {
   }
 
   private reportLimited(message: string, err: unknown): void {
-    if (this.closed) return;
-    const now = Date.now();
-    if (now - this.lastReportAt < 5_000) return;
-    this.lastReportAt = now;
-    this.report(message, err);
+    if (!this.closed) this.reportSometimes(message, err);
   }
 }
 

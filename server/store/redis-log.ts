@@ -5,6 +5,7 @@ import {
   type AppendResult, type Checkpoint, type EventLog, type LogEntry, type LogPosition,
 } from './event-log.ts';
 import { defineLogScripts, type LogScripts } from './redis-scripts.ts';
+import { rateLimited } from './rate-limited.ts';
 
 export interface RedisLogOptions {
   /** redis://[user:pass@]host:port[/db] (rediss:// for TLS). */
@@ -101,7 +102,7 @@ export class RedisLog implements EventLog {
   private stalled = false;
   private pinging = false;
   private closed = false;
-  private lastReportAt = 0;
+  private readonly reportSometimes = rateLimited((message, err) => this.report(message, err));
 
   constructor(opts: RedisLogOptions) {
     this.keyPrefix = opts.keyPrefix ?? 'floorboard:';
@@ -375,10 +376,6 @@ export class RedisLog implements EventLog {
   }
 
   private reportLimited(message: string, err: unknown): void {
-    if (this.closed) return;
-    const now = Date.now();
-    if (now - this.lastReportAt < 5_000) return;
-    this.lastReportAt = now;
-    this.report(message, err);
+    if (!this.closed) this.reportSometimes(message, err);
   }
 }
