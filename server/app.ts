@@ -18,12 +18,13 @@ import { readRoutes } from './http/read-routes.ts';
 import { apiOriginGuard, bodySizeCap, parseOrigins, securityHeaders, trustProxySetting } from './http/security.ts';
 import { staticRoutes } from './http/static-routes.ts';
 import { ingestRoutes } from './ingest/ingest-routes.ts';
+import { leanIngestHandler } from './ingest/lean-ingest.ts';
 import { openApiRoutes } from './openapi/openapi-routes.ts';
 import { DataQualityTracker } from './ops/data-quality.ts';
 import { ingestStats } from './ops/ingest-stats.ts';
 import { OpsMetrics } from './ops/metrics.ts';
 import { opsRoutes } from './ops/ops-routes.ts';
-import { requestLog, type HttpState } from './ops/request-log.ts';
+import { requestLog, requestTracker, type HttpState } from './ops/request-log.ts';
 import { reportRoutes } from './reports/report-routes.ts';
 import { ShiftReporter } from './reports/shift-report.ts';
 import { parseShiftTimes } from './reports/shift-window.ts';
@@ -113,8 +114,10 @@ export async function createApp(deps: AppDeps): Promise<FloorboardApp> {
   const app = express();
   app.disable('x-powered-by');
   app.set('trust proxy', trustProxySetting(config.TRUST_PROXY));
-  app.use(requestLog(logger, metrics, httpState));
-  app.use(securityHeaders());
+  const track = requestTracker(logger, metrics, httpState);
+  const headers = securityHeaders();
+  app.use(requestLog(track));
+  app.use(headers);
   // A draining instance is not ready: the load balancer stops sending it traffic.
   app.get('/readyz', (_req, res, next) => { if (httpState.draining) res.status(503).json({ status: 'draining' }); else next(); });
   app.use('/api', apiOriginGuard(allowedOrigins), bodySizeCap());
@@ -140,7 +143,9 @@ export async function createApp(deps: AppDeps): Promise<FloorboardApp> {
   app.use(staticRoutes(deps.webDist ?? fileURLToPath(new URL('../web/dist', import.meta.url))));
   app.use(errorHandler(logger));
 
-  const http = createServer(app);
+  // Plain ingest requests skip express (server/ingest/lean-ingest.ts); everything else goes to the app.
+  const leanIngest = leanIngestHandler({ auth, ingest, quality, track, securityHeaders: headers, allowedOrigins, etag: app.get('etag fn'), clock, logger });
+  const http = createServer((req, res) => { if (!leanIngest(req, res)) app(req, res); });
   const io = attachRealtime(http, { auth, floor, logger, allowedOrigins });
   await floor.start(); // restores the checkpoint first, so nothing is served from a half-built floor
   await workforce.start(); // rosters and break plans into the (possibly restored) engine

@@ -25,7 +25,7 @@ export const ConfigSchema = z.object({
   SL_TARGET: z.coerce.number().gt(0).max(1).default(0.8),
   CHECKPOINT_EVERY_SEC: z.coerce.number().min(1).default(60),
   /** Reorder horizon (minutes of event time): later events older than this behind the newest are folded by the too-late rule (docs/metrics.md). */
-  REORDER_HORIZON_MIN: z.coerce.number().int('must be whole minutes').min(5, 'must be at least 5').max(36 * 60, 'must be at most 2160 (the 36 h retention)').default(120),
+  REORDER_HORIZON_MIN: z.coerce.number().int('must be whole minutes').min(5, 'must be at least 5').max(36 * 60, 'must be at most 2160 (the 36 h retention)').default(5),
   /** The event log is trimmed only through checkpoints at least this old (a replica or a restart can fall back that far). */
   LOG_RETENTION_HOURS: z.coerce.number().gt(0, 'must be more than 0').max(24 * 365).default(48),
   /** Shift windows of the end-of-shift report, e.g. `early=08:00-16:00,late=16:00-24:00,night=00:00-08:00` (SPEC §2 defaults). */

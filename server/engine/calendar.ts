@@ -1,9 +1,11 @@
 import { DateTime } from 'luxon';
 
-export interface DayRange { key: string; start: number; end: number }
+/** A calendar day of the center: its key, its bounds, and `idx`, days since 1970-01-01 (compact per-agent day slots). */
+export interface DayRange { key: string; idx: number; start: number; end: number }
 
 /** Base granularity of the intraday series; 30/60-minute series are sums of these. */
 export const BUCKET_MS = 15 * 60_000;
+const DAY_MS = 86_400_000;
 
 /**
  * Calendar days of the center's time zone (luxon does the zone maths). Day boundaries are
@@ -17,13 +19,18 @@ export class DayCalendar {
   }
 
   dayOf(ms: number): DayRange {
-    for (const d of this.cache) if (ms >= d.start && ms < d.end) return d;
+    const last = this.last;
+    if (last !== null && ms >= last.start && ms < last.end) return last;
+    for (const d of this.cache) if (ms >= d.start && ms < d.end) return (this.last = d);
     const local = DateTime.fromMillis(ms, { zone: this.tz }).startOf('day');
-    const range = { key: local.toISODate()!, start: local.toMillis(), end: local.plus({ days: 1 }).toMillis() };
+    const range = { key: local.toISODate()!, idx: Math.round(Date.UTC(local.year, local.month - 1, local.day) / DAY_MS), start: local.toMillis(), end: local.plus({ days: 1 }).toMillis() };
     this.cache.push(range);
     if (this.cache.length > 8) this.cache.shift();
-    return range;
+    return (this.last = range);
   }
+
+  /** The day of the last lookup: events mostly fall on the same day, so it is checked first. */
+  private last: DayRange | null = null;
 
   dayKey(ms: number): string { return this.dayOf(ms).key; }
 

@@ -24,5 +24,5 @@ export const defaultEngineConfig = (tz = 'Asia/Shanghai'): EngineConfig => ({
   slTarget: METRIC_DEFAULTS.slTarget,
   staleWaitSec: 4 * 3600,
   retentionMs: 36 * 3600_000,
-  reorderHorizonMs: 2 * 3600_000,
+  reorderHorizonMs: 5 * 60_000,
 });

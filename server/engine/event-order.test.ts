@@ -1,55 +1,68 @@
-/** Fold order and de-duplication of a call's or agent's event list. */
+/** Fold order and de-duplication of a call's or agent's entries (entries.ts). */
 import { describe, expect, it } from 'vitest';
 import { queueStats } from './project.ts';
-import { compareEvents, insertInOrder } from './event-order.ts';
+import { AK, CK, entryPosition, insertAt, KIND_UNIT } from './entries.ts';
 import { at, engineWith, eventFactory, SEC } from './test-events.ts';
 
-describe('insertInOrder', () => {
-  const f = eventFactory();
-  const a = f.queued(at('09:00:00'), 'c1');
-  const b = f.answered(at('09:00:10'), 'c1', 'a1');
-  const c = f.ended(at('09:03:00'), 'c1', 'a1');
+/** Inserts (ts, code, ref) triples in the given order, as an agent's window does. */
+function insertAll(triples: [number, number, number][]): number[] {
+  let list: number[] = [];
+  for (const [ts, code, ref] of triples) {
+    const pos = entryPosition(list, 0, 3, ts, code, ref);
+    if (pos >= 0) list = insertAt(list, pos, 3, ts, code, ref);
+  }
+  return list;
+}
 
-  it('keeps (ts, id) order whatever the arrival order', () => {
-    const list = [c];
-    expect(insertInOrder(list, a)).toBe(true);
-    expect(insertInOrder(list, b)).toBe(true);
-    expect(list.map((e) => e.id)).toEqual([a.id, b.id, c.id]);
+describe('entry order', () => {
+  const login = [1000, AK.login * KIND_UNIT, 1] as [number, number, number];
+  const state = [2000, AK.state * KIND_UNIT + 3, 0] as [number, number, number];
+  const logout = [3000, AK.logout * KIND_UNIT, 0] as [number, number, number];
+
+  it('keeps time order whatever the arrival order', () => {
+    expect(insertAll([logout, login, state])).toEqual([...login, ...state, ...logout]);
+    expect(insertAll([state, logout, login])).toEqual([...login, ...state, ...logout]);
   });
 
-  it('refuses an id already there: the same object, or a re-sent copy', () => {
-    const list = [a, b, c];
-    expect(insertInOrder(list, b)).toBe(false);
-    expect(insertInOrder(list, structuredClone(a))).toBe(false);
-    expect(insertInOrder(list, { ...c })).toBe(false);
-    expect(list).toHaveLength(3);
+  it('refuses an entry already there (the same event again, or a re-sent copy)', () => {
+    expect(insertAll([login, state, login, state, logout, state])).toEqual([...login, ...state, ...logout]);
   });
 
-  it('orders equal timestamps by id, so every replica folds them the same way', () => {
-    const x = { ...a, id: 'x' };
-    const y = { ...a, id: 'y' };
-    expect(compareEvents(x, y)).toBeLessThan(0);
-    expect(compareEvents(y, x)).toBeGreaterThan(0);
-    expect(compareEvents(x, { ...x })).toBe(0);
+  it('orders equal times by kind: sign in first, a call ends before the state that follows it, sign out last', () => {
+    const t = 5000;
+    const ended = [t, AK.ended * KIND_UNIT + 1, 7] as [number, number, number];
+    const available = [t, AK.state * KIND_UNIT + 1, 0] as [number, number, number];
+    const signIn = [t, AK.login * KIND_UNIT, 1] as [number, number, number];
+    const signOut = [t, AK.logout * KIND_UNIT, 0] as [number, number, number];
+    expect(insertAll([signOut, available, ended, signIn])).toEqual([...signIn, ...ended, ...available, ...signOut]);
+    // A call: queued before answered, answered before ended.
+    let call: number[] = [];
+    for (const code of [CK.ended * KIND_UNIT, CK.answered * KIND_UNIT + 1, CK.queued * KIND_UNIT + 1]) call = insertAt(call, entryPosition(call, 0, 2, t, code, 0), 2, t, code, 0);
+    expect(call).toEqual([t, CK.queued * KIND_UNIT + 1, t, CK.answered * KIND_UNIT + 1, t, CK.ended * KIND_UNIT]);
   });
 });
 
-describe('AHT when the agent is already available as the call ends (same instant, state event first)', () => {
-  it('counts the call at the agent\'s next state change, with wrap 0', () => {
-    // Reading chosen: the engine waits for the agent's next state change to close the call's
-    // wrap-up (a wrap_up event may still follow); as the agent was not in wrap_up, wrap is 0.
+describe('AHT when the agent is already available as the call ends (same instant)', () => {
+  it('folds the end first, so the available state closes the wrap-up at once with wrap 0', () => {
     const f = eventFactory('z');
     const t = at('10:00:00');
-    const ended = f.ended(t + 100 * SEC, 'c1', 'a1'); // id z…4
     const events = [
       f.login(at('09:00'), 'a1'), f.queued(t, 'c1'), f.answered(t, 'c1', 'a1'),
-      { ...f.state(t + 100 * SEC, 'a1', 'available'), id: 'a-first' }, // same ts, sorts before the end
-      ended,
+      f.state(t + 100 * SEC, 'a1', 'available'), // arrives first, same instant as the end
+      f.ended(t + 100 * SEC, 'c1', 'a1'),
     ];
-    const e = engineWith(events);
+    // talk 100 s + wrap 0, counted at the end whichever event came first
+    expect(queueStats(engineWith(events), ['q1'], t + 200 * SEC)).toMatchObject({ handled: 1, ahtSec: 100 });
+    expect(queueStats(engineWith([...events].reverse()), ['q1'], t + 200 * SEC)).toMatchObject({ handled: 1, ahtSec: 100 });
+  });
+
+  it('waits for the agent\'s next state change when no state event comes with the end', () => {
+    const f = eventFactory('y');
+    const t = at('10:00:00');
+    const e = engineWith([f.login(at('09:00'), 'a1'), f.queued(t, 'c1'), f.answered(t, 'c1', 'a1'), f.ended(t + 100 * SEC, 'c1', 'a1')]);
+    // A wrap_up event may still follow: the call is not counted yet.
     expect(queueStats(e, ['q1'], t + 200 * SEC)).toMatchObject({ handled: 0, ahtSec: null });
     e.apply(f.state(t + 300 * SEC, 'a1', 'on_call'));
-    // talk 100 s + wrap 0
     expect(queueStats(e, ['q1'], t + 400 * SEC)).toMatchObject({ handled: 1, ahtSec: 100 });
   });
 });

@@ -1,12 +1,12 @@
-import { BUCKET_MS, type DayCalendar } from './calendar.ts';
+import { BUCKET_MS, type DayCalendar, type DayRange } from './calendar.ts';
 
 /** Calls `fn` with the part of [from, to) that falls in each calendar day. */
-export function splitByDay(cal: DayCalendar, from: number, to: number, fn: (day: string, ms: number) => void): void {
+export function splitByDay(cal: DayCalendar, from: number, to: number, fn: (day: DayRange, ms: number) => void): void {
   let t = from;
   while (t < to) {
     const d = cal.dayOf(t);
     const end = Math.min(to, d.end);
-    fn(d.key, end - t);
+    fn(d, end - t);
     t = end;
   }
 }

@@ -2,7 +2,7 @@ import { rate } from '../../shared/metrics.ts';
 import type { Intraday, IntervalPoint } from '../../shared/snapshot.ts';
 import { BUCKET_MS } from './calendar.ts';
 import type { FloorEngine } from './engine.ts';
-import { aiKey, iKey, type IntervalCounter } from './keys.ts';
+import { FB, QB, type IntervalCounter } from './counters.ts';
 import { round1, round4 } from './project.ts';
 
 export type IntervalMinutes = 15 | 30 | 60;
@@ -14,13 +14,14 @@ export type IntervalMinutes = 15 | 30 | 60;
 export function intraday(engine: FloorEngine, now: number, intervalMinutes: IntervalMinutes, queueId: string | null): Intraday {
   const today = engine.cal.dayOf(now);
   const queues = queueId === null ? [...engine.queueIds] : [queueId];
-  const counter = (b: number, f: IntervalCounter) => queues.reduce((s, q) => s + engine.ledger.get(iKey(q, b, f)), 0);
+  const counter = (b: number, f: IntervalCounter) => queues.reduce((s, q) => s + engine.queueBucket(q, b, QB[f]), 0);
+  const floor = (b: number, f: keyof typeof FB) => engine.counters.floorBucket(b, FB[f]);
   // Open login/break stretches are filed under the bucket they began in: carry them forward from yesterday.
   let openLogin = 0;
   let openBreak = 0;
   for (let b = engine.cal.dayOf(today.start - 1).start; b < today.start; b += BUCKET_MS) {
-    openLogin += engine.ledger.get(aiKey(b, 'openLogin'));
-    openBreak += engine.ledger.get(aiKey(b, 'openBreak'));
+    openLogin += floor(b, 'openLogin');
+    openBreak += floor(b, 'openBreak');
   }
   const group = intervalMinutes * 60_000;
   const points: IntervalPoint[] = [];
@@ -40,10 +41,10 @@ export function intraday(engine: FloorEngine, now: number, intervalMinutes: Inte
   for (let b = today.start; b <= now && b < today.end; b += BUCKET_MS) {
     const end = Math.min(b + BUCKET_MS, now);
     const span = end - b;
-    const newLogin = engine.ledger.get(aiKey(b, 'openLogin'));
-    const newBreak = engine.ledger.get(aiKey(b, 'openBreak'));
-    const loginMs = engine.ledger.get(aiKey(b, 'loginMs')) + openLogin * span + newLogin * span - engine.ledger.get(aiKey(b, 'openLoginSince'));
-    const breakMs = engine.ledger.get(aiKey(b, 'breakMs')) + openBreak * span + newBreak * span - engine.ledger.get(aiKey(b, 'openBreakSince'));
+    const newLogin = floor(b, 'openLogin');
+    const newBreak = floor(b, 'openBreak');
+    const loginMs = floor(b, 'loginMs') + openLogin * span + newLogin * span - floor(b, 'openLoginSince');
+    const breakMs = floor(b, 'breakMs') + openBreak * span + newBreak * span - floor(b, 'openBreakSince');
     openLogin += newLogin;
     openBreak += newBreak;
     const groupStart = today.start + Math.floor((b - today.start) / group) * group;

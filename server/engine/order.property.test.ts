@@ -96,22 +96,26 @@ describe('any delivery order with duplicates folds to the sorted, de-duplicated 
         // Each copy arrives at most DELAY_MS after its own time: the log is in (ts + delay) order.
         const order = delivered.map((ev, i) => ({ ev, at: ev.ts + delays[i]!, i }))
           .sort((a, b) => a.at - b.at || a.i - b.i).map((x) => x.ev);
-        // A call quiet for longer than the horizon is compacted even in order (the too-late rule):
-        // the horizon covers the delay plus the longest quiet gap within any call.
-        const lastOfCall = new Map<string, number>();
+        // A call quiet for longer than the horizon is compacted even in order (the too-late rule),
+        // and so is an agent's note of a call it has had no event of for that long: the horizon
+        // covers the delay plus the longest quiet gap within any call, and within any call's events of one agent.
+        const last = new Map<string, number>();
         let gap = 0;
         for (const ev of sortEvents(events)) {
           if (!('callId' in ev)) continue;
-          gap = Math.max(gap, ev.ts - (lastOfCall.get(ev.callId) ?? ev.ts));
-          lastOfCall.set(ev.callId, ev.ts);
+          for (const key of ['agentId' in ev ? `${ev.callId}|${ev.agentId}` : null, ev.callId]) {
+            if (key === null) continue;
+            gap = Math.max(gap, ev.ts - (last.get(key) ?? ev.ts));
+            last.set(key, ev.ts);
+          }
         }
         const reference = fold(sortEvents(events), tickEvery);
         const scrambled = fold(order, tickEvery, engineWithHorizon(DELAY_MS + gap + 1));
         expect(scrambled.tooLate).toBe(0);
         expect(new FloorProjector(scrambled).snapshot(now)).toEqual(new FloorProjector(reference).snapshot(now));
         expect(intraday(scrambled, now, 15, null)).toEqual(intraday(reference, now, 15, null));
-        compactedCalls += [...scrambled.calls.values()].filter((c) => c.events.length === 0).length;
-        compactedAgents += [...scrambled.agents.values()].filter((a) => a.base.contribution.size > 0).length;
+        compactedCalls += scrambled.callsCompacted;
+        compactedAgents += scrambled.agentEventsCompacted;
       }),
       { numRuns: RUNS },
     );

@@ -2,8 +2,8 @@ import { withDirection } from '../../shared/center-config.ts';
 import { cphOf, gradeOf, rate, severityOf } from '../../shared/metrics.ts';
 import type { AgentRow, Floor, QueueRow, QueueStats, TeamRow } from '../../shared/snapshot.ts';
 import { overrunAt } from './agent-fold.ts';
+import { QD, STATE_CODE, TD } from './counters.ts';
 import type { FloorEngine } from './engine.ts';
-import { qKey, tDayKey, tKey } from './keys.ts';
 import { slForecast } from '../schedule/forecast.ts';
 
 /** Rates to 4 decimals and seconds to 0.1 s: exact enough for a wall, small on the wire. */
@@ -17,7 +17,7 @@ function waitingIn(engine: FloorEngine, queueIds: Iterable<string>, now: number)
   let waiting = 0;
   let oldest: number | null = null;
   for (const q of queueIds) {
-    for (const at of engine.waiting.get(q)?.values() ?? []) {
+    for (const at of engine.waitingIn(q)) {
       if (at < staleBefore) continue;
       waiting++;
       if (oldest === null || at < oldest) oldest = at;
@@ -29,7 +29,7 @@ function waitingIn(engine: FloorEngine, queueIds: Iterable<string>, now: number)
 /** SPEC §3 queue fields for today over `queueIds` (one queue, or all of them for totals). */
 export function queueStats(engine: FloorEngine, queueIds: readonly string[], now: number): QueueStats {
   const day = engine.cal.dayKey(now);
-  const sum = (f: Parameters<typeof qKey>[2]) => queueIds.reduce((s, q) => s + engine.ledger.get(qKey(q, day, f)), 0);
+  const sum = (f: keyof typeof QD) => queueIds.reduce((s, q) => s + engine.queueDay(q, day, QD[f]), 0);
   const offered = sum('offered');
   const answered = sum('answered');
   const abandoned = sum('abandoned');
@@ -106,19 +106,16 @@ export function queueRow(engine: FloorEngine, queueId: string, now: number): Que
 const runningToday = (since: number | null, todayStart: number, now: number) => (since === null ? 0 : Math.max(0, now - Math.max(since, todayStart)));
 
 export function agentRow(engine: FloorEngine, agentId: string, now: number): AgentRow | null {
-  const rec = engine.agents.get(agentId);
-  if (!rec) return null;
-  const a = rec.fold;
+  const i = engine.agentIndexOf(agentId);
+  if (i === 0) return null;
+  const a = engine.agentAt(i);
   const today = engine.cal.dayOf(now);
-  const d = a.days.get(today.key);
-  const loggedInSec = ((d?.loginClosedMs ?? 0) + runningToday(a.loginSince, today.start, now)) / 1000;
-  const breakSec = ((d?.breakClosedMs ?? 0) + runningToday(a.breakSince, today.start, now)) / 1000;
-  const handled = d?.handled ?? 0;
-  const success = d?.success ?? 0;
-  const failure = d?.failure ?? 0;
-  const cph = cphOf(handled, loggedInSec);
-  const successRate = rate(success, success + failure);
-  const over = overrunAt(a, engine.schedule.plannedBreakSec(a));
+  const d = engine.agentDay(i, today.idx);
+  const loggedInSec = (d.loginClosedMs + runningToday(a.loginSince, today.start, now)) / 1000;
+  const breakSec = (d.breakClosedMs + runningToday(a.breakSince, today.start, now)) / 1000;
+  const cph = cphOf(d.handled, loggedInSec);
+  const successRate = rate(d.success, d.success + d.failure);
+  const over = overrunAt(a.state, a.reason, a.stateSince, engine.schedule.plannedBreakSec(a));
   const sched = engine.schedule.evaluate(a, now);
   return {
     id: a.agentId,
@@ -126,10 +123,10 @@ export function agentRow(engine: FloorEngine, agentId: string, now: number): Age
     teamId: a.teamId,
     state: a.state,
     reason: a.reason,
-    stateSince: a.stateSince ?? rec.firstTs ?? rec.events[0]?.ts ?? now,
+    stateSince: a.stateSince ?? a.firstTs ?? now,
     figuresAt: now,
     loggedInSec: round1(loggedInSec)!,
-    handled, success, failure,
+    handled: d.handled, success: d.success, failure: d.failure,
     cph: round1(cph),
     successRate: round4(successRate),
     grade: gradeOf(cph, successRate),
@@ -146,13 +143,13 @@ export function agentRow(engine: FloorEngine, agentId: string, now: number): Age
 /** Seconds logged in today by a team's agents: closed sessions plus the running ones. */
 function teamLoginSec(engine: FloorEngine, teamId: string, now: number): number {
   const today = engine.cal.dayOf(now);
-  let ms = engine.ledger.get(tDayKey(teamId, today.key, 'loginClosedMs'));
+  let ms = engine.teamDay(teamId, today.key, TD.loginClosedMs);
   // Open sessions are filed under the day they began; sessions over two days old are not expected.
   let day = today.key;
   for (let back = 0; back < 3; back++) {
-    const count = engine.ledger.get(tKey(teamId, `openLogin:${day}`));
+    const count = engine.teamDay(teamId, day, TD.openLogin);
     if (count > 0) {
-      if (back === 0) ms += count * (now - today.start) - engine.ledger.get(tKey(teamId, `openLoginSince:${day}`));
+      if (back === 0) ms += count * (now - today.start) - engine.teamDay(teamId, day, TD.openLoginSince);
       else ms += count * (now - today.start);
     }
     day = engine.cal.previousDay(day);
@@ -162,15 +159,14 @@ function teamLoginSec(engine: FloorEngine, teamId: string, now: number): number 
 
 export function teamRow(engine: FloorEngine, teamId: string, now: number): TeamRow {
   const day = engine.cal.dayKey(now);
-  const g = (f: string) => engine.ledger.get(tKey(teamId, f));
-  const state = (s: string) => g(`state:${s}`);
+  const { agents, states } = engine.teamNow(teamId);
+  const state = (s: keyof typeof STATE_CODE) => states[STATE_CODE[s]]!;
   const sched = engine.schedule.team(teamId, now);
-  const handled = engine.ledger.get(tDayKey(teamId, day, 'handled'));
-  const success = engine.ledger.get(tDayKey(teamId, day, 'success'));
-  const failure = engine.ledger.get(tDayKey(teamId, day, 'failure'));
+  const handled = engine.teamDay(teamId, day, TD.handled);
+  const success = engine.teamDay(teamId, day, TD.success);
+  const failure = engine.teamDay(teamId, day, TD.failure);
   let breakOverruns = 0;
-  for (const [agentId, at] of engine.overruns) if (at <= now && engine.agents.get(agentId)?.fold.teamId === teamId) breakOverruns++;
-  const agents = g('agents');
+  for (const [agentId, at] of engine.overruns) if (at <= now && engine.teamIdOf(engine.agentIndexOf(agentId)) === teamId) breakOverruns++;
   const limits = engine.teamLimitsOf(teamId);
   const name = engine.teamName(teamId);
   return {

@@ -1,10 +1,11 @@
 import type { Delta } from '../../shared/delta.ts';
-import { advanceAgent } from '../../shared/live.ts';
+import { advancedFigures } from '../../shared/live.ts';
 import { centerLimits } from '../../shared/center-config.ts';
 import type { AgentRow, Alert, Floor, QueueRow, QueueStats, Snapshot, TeamRow } from '../../shared/snapshot.ts';
 import { agentAlerts, queueAlerts } from './alerts.ts';
 import type { FloorEngine } from './engine.ts';
 import { agentRow, floorRow, queueRow, queueStats, teamRow, totalsOf } from './project.ts';
+import { SentAgents } from './sent-agents.ts';
 
 type Row = { id: string };
 type Patch<R> = Partial<R> & { id: string };
@@ -27,6 +28,10 @@ export function diffRow<R extends Row>(prev: R | undefined, next: R): Patch<R> |
 
 /** Figures a screen advances by itself from `figuresAt` (shared advanceAgent). */
 const RUNNING_FIELDS = ['loggedInSec', 'breakSec', 'cph'] as const;
+/** The other fields of an agent row, compared one by one (all are primitives). */
+const AGENT_FIELDS = ['name', 'teamId', 'state', 'reason', 'stateSince', 'handled', 'success', 'failure', 'successRate', 'overrunAt', 'currentCallQueueId', 'adherence', 'conformance', 'attendance'] as const;
+
+const close = (a: number | null, b: number | null) => a === b || (a !== null && b !== null && Math.abs(a - b) <= 0.11);
 
 /**
  * Agent patch against what the screen shows now: the screen advances running figures itself, so they
@@ -35,19 +40,23 @@ const RUNNING_FIELDS = ['loggedInSec', 'breakSec', 'cph'] as const;
  */
 export function diffAgent(prev: AgentRow | undefined, next: AgentRow, now: number): Patch<AgentRow> | null {
   if (!prev) return next;
-  const p = diffRow(prev, next) as Record<string, unknown> | null;
-  if (!p) return null;
-  for (const f of [...RUNNING_FIELDS, 'figuresAt', 'grade', 'breakOverrun']) delete p[f];
-  // What the screen will show once it has merged the patch (its figures still based at its figuresAt).
-  let shown: AgentRow = advanceAgent({ ...prev, ...p } as AgentRow, now);
-  const close = (a: number | null, b: number | null) => a === b || (a !== null && b !== null && Math.abs(a - b) <= 0.11);
-  if (!RUNNING_FIELDS.every((f) => close(shown[f], next[f])) || shown.grade !== next.grade) {
-    // Rebase: the screen's row may hold another grade than ours (a snapshot is newer than our cache).
-    Object.assign(p, { figuresAt: next.figuresAt, loggedInSec: next.loggedInSec, breakSec: next.breakSec, cph: next.cph, grade: next.grade });
-    shown = { ...prev, ...p } as AgentRow;
+  let p: Record<string, unknown> | null = null;
+  for (const f of AGENT_FIELDS) {
+    if (prev[f] === next[f]) continue;
+    p ??= { id: next.id };
+    p[f] = next[f];
   }
-  if (shown.breakOverrun !== next.breakOverrun) p.breakOverrun = next.breakOverrun;
-  return Object.keys(p).length > 1 ? (p as Patch<AgentRow>) : null;
+  // What the screen will show once it has merged the patch: next's fields, its figures still based at its figuresAt.
+  const shown = advancedFigures({ ...next, figuresAt: prev.figuresAt, loggedInSec: prev.loggedInSec, breakSec: prev.breakSec, cph: prev.cph, grade: prev.grade }, now);
+  let breakOverrun = shown.breakOverrun;
+  if (!close(shown.loggedInSec, next.loggedInSec) || !close(shown.breakSec, next.breakSec) || !close(shown.cph, next.cph) || shown.grade !== next.grade) {
+    // Rebase: the screen's row may hold another grade than ours (a snapshot is newer than our cache).
+    p ??= { id: next.id };
+    p.figuresAt = next.figuresAt; p.loggedInSec = next.loggedInSec; p.breakSec = next.breakSec; p.cph = next.cph; p.grade = next.grade;
+    breakOverrun = prev.breakOverrun;
+  }
+  if (breakOverrun !== next.breakOverrun) { p ??= { id: next.id }; p.breakOverrun = next.breakOverrun; }
+  return p as Patch<AgentRow> | null;
 }
 
 function diffObject<T extends object>(prev: T | null, next: T): Partial<T> | null {
@@ -67,9 +76,11 @@ export const REFRESH_MS = 10_000;
 export class FloorProjector {
   seq = 0;
   private queues = new Map<string, QueueRow>();
-  private agents = new Map<string, AgentRow>();
+  private agents: SentAgents;
   private teams = new Map<string, TeamRow>();
   private alerts = new Map<string, Alert>();
+  /** Ids of the alerts in `alerts` by owner (`q:`/`a:` + id). */
+  private alertsByOwner = new Map<string, Set<string>>();
   private totals: QueueStats | null = null;
   private floor: Floor | null = null;
   private day = '';
@@ -88,13 +99,14 @@ export class FloorProjector {
 
   constructor(private readonly engine: FloorEngine) {
     this.centerSent = JSON.stringify(centerSettings(engine));
+    this.agents = new SentAgents({ agents: engine.agentIx, names: engine.nameIx, teams: engine.teamIx, reasons: engine.reasonIx, queues: engine.queueIx });
   }
 
   /** The whole floor at `now` (for a new screen or a GET). */
   snapshot(now: number): Snapshot {
     const e = this.engine;
     const queues = [...e.queueIds].sort().map((id) => queueRow(e, id, now));
-    const agents = [...e.agents.keys()].sort().map((id) => agentRow(e, id, now)!).filter((a) => a.teamId !== 'unassigned' || a.state !== 'offline');
+    const agents = e.agentIds().sort().map((id) => agentRow(e, id, now)!).filter((a) => a.teamId !== 'unassigned' || a.state !== 'offline');
     const teams = [...e.teamIds].sort().map((id) => teamRow(e, id, now)).filter((t) => t.agents > 0);
     const alerts = [...queues.flatMap(queueAlerts), ...agents.flatMap((a) => [...agentAlerts(a), ...e.schedule.alertsOf(a.id)])].map((a) => this.withSince(a, now));
     const snap: Snapshot = {
@@ -120,7 +132,7 @@ export class FloorProjector {
     };
     for (const q of snap.queues) owe(`q:${q.id}`, diffRow(this.queues.get(q.id), q));
     for (const t of snap.teams) owe(`t:${t.id}`, diffRow(this.teams.get(t.id), t));
-    for (const a of snap.agents) owe(`a:${a.id}`, diffAgent(this.agents.get(a.id), a, now));
+    for (const a of snap.agents) owe(`a:${a.id}`, diffAgent(this.agents.get(this.engine.agentIndexOf(a.id)), a, now));
     // Totals and floor not sent yet will be sent whole when they first change.
     if (this.totals) owe('totals', diffObject(this.totals, snap.totals));
     if (this.floor) owe('floor', diffObject(this.floor, snap.floor));
@@ -134,7 +146,7 @@ export class FloorProjector {
   }
 
   /** Team of an agent as last sent (scope filtering of agent patches). */
-  teamOf(agentId: string): string | undefined { return this.agents.get(agentId)?.teamId; }
+  teamOf(agentId: string): string | undefined { return this.agents.teamOf(this.engine.agentIndexOf(agentId)); }
 
   /** Totals over some queues as last sent (scopes limited to those queues). */
   totalsFor(queueIds: string[]): QueueStats {
@@ -151,7 +163,7 @@ export class FloorProjector {
       this.lastRefresh = now;
       for (const q of e.queueIds) dirty.queues.add(q);
       for (const t of e.teamIds) dirty.teams.add(t);
-      if (dayChanged) for (const a of e.agents.keys()) dirty.agents.add(a);
+      if (dayChanged) for (const a of e.agentIds()) dirty.agents.add(a);
     }
     this.day = day;
     for (const key of [...this.owed.keys(), ...this.owedAlerts.values()]) {
@@ -178,13 +190,19 @@ export class FloorProjector {
     const alertUps: Alert[] = [];
     const alertRemoves: string[] = [];
     const syncAlerts = (owner: string, next: Alert[]) => {
-      const nextIds = new Set(next.map((a) => a.id));
-      for (const [id, a] of this.alerts) if (alertOwner(a) === owner && !nextIds.has(id)) { this.alerts.delete(id); alertRemoves.push(id); }
+      let mine = this.alertsByOwner.get(owner);
+      if (!mine && next.length === 0) return; // the usual case: no alert before, none now
+      for (const id of mine ?? []) if (!next.some((a) => a.id === id)) { this.alerts.delete(id); mine!.delete(id); alertRemoves.push(id); }
       for (const a of next) {
         const prev = this.alerts.get(a.id);
         const withSince = this.withSince(a, now);
-        if (diffRow(prev, withSince)) { this.alerts.set(a.id, withSince); alertUps.push(withSince); }
+        if (!diffRow(prev, withSince)) continue;
+        this.alerts.set(a.id, withSince);
+        alertUps.push(withSince);
+        if (!mine) { mine = new Set(); this.alertsByOwner.set(owner, mine); }
+        mine.add(a.id);
       }
+      if (mine?.size === 0) this.alertsByOwner.delete(owner);
     };
 
     const queueUps: Patch<QueueRow>[] = [];
@@ -203,10 +221,11 @@ export class FloorProjector {
     const agentUps: Patch<AgentRow>[] = [];
     for (const id of dirty.agents) {
       const row = agentRow(e, id, now);
-      if (!row || (row.teamId === 'unassigned' && row.state === 'offline' && !this.agents.has(id))) continue;
-      const prev = this.agents.get(id);
+      const i = e.agentIndexOf(id);
+      if (!row || (row.teamId === 'unassigned' && row.state === 'offline' && !this.agents.has(i))) continue;
+      const prev = this.agents.get(i);
       const p = withOwed(`a:${id}`, diffAgent(prev, row, now), row);
-      if (p) { agentUps.push(p); this.agents.set(id, { ...(prev ?? row), ...p }); }
+      if (p) { agentUps.push(p); this.agents.set(i, prev ? Object.assign(prev, p) : row); }
       syncAlerts(`a:${id}`, [...agentAlerts(row), ...e.schedule.alertsOf(id)]);
     }
     const teamUps: Patch<TeamRow>[] = [];

@@ -25,14 +25,20 @@ const clients: ReturnType<typeof connectClient>[] = [];
 const freshPrefix = () => `${filePrefix}${randomUUID()}:`;
 const redisLog = (keyPrefix: string) => new RedisLog({ url, keyPrefix, onError: () => {} });
 
+/**
+ * The deliveries below reorder events by up to hours of floor time (shuffled windows, batches
+ * posted all at once): a reorder horizon that wide makes every one of them fold exactly.
+ */
+const WIDE_HORIZON = { REORDER_HORIZON_MIN: '240' };
+
 async function instance(keyPrefix: string, env: Record<string, string> = {}): Promise<TestApp> {
-  const app = await startTestApp({ now: NOW, log: redisLog(keyPrefix), configStore: new RedisConfigStore({ url, keyPrefix, onError: () => {} }), env });
+  const app = await startTestApp({ now: NOW, log: redisLog(keyPrefix), configStore: new RedisConfigStore({ url, keyPrefix, onError: () => {} }), env: { ...WIDE_HORIZON, ...env } });
   apps.push(app);
   return app;
 }
 
 async function reference(events: readonly EventInput[]): Promise<TestApp> {
-  const app = await startTestApp({ now: NOW, log: new MemoryLog() });
+  const app = await startTestApp({ now: NOW, log: new MemoryLog(), env: WIDE_HORIZON });
   apps.push(app);
   for (const b of batches(events, 1000)) expect((await postEvents(app.url, b)).status).toBe(202);
   return app;

@@ -5,22 +5,23 @@ import { PEOPLE } from '../auth/principal.ts';
 import { canReadTeam } from '../auth/scope-guard.ts';
 import type { FloorEngine } from '../engine/engine.ts';
 import type { FloorService } from '../floor/floor-service.ts';
+import { changeAt } from '../engine/timeline.ts';
 import { changeIndexAt, stateAt } from '../schedule/adherence.ts';
 import { ApiError } from './api-error.ts';
 import { requireRole } from './middleware.ts';
 
 /** Today's state changes of one agent (the first is the state in force at local midnight) against its roster. */
 export function agentTimeline(engine: FloorEngine, agentId: string, now: number): AgentTimeline | null {
-  const rec = engine.agents.get(agentId);
-  if (!rec) return null;
+  const a = engine.agent(agentId);
+  if (!a) return null;
   const day = engine.cal.dayOf(now);
-  const timeline = rec.fold.timeline;
+  const timeline = a.timeline;
   const atMidnight = stateAt(timeline, day.start);
   const stateChanges = [{ at: day.start, state: atMidnight.state, reason: atMidnight.reason }];
   for (let i = changeIndexAt(timeline, day.start) + 1; i < timeline.length; i++) {
-    const c = timeline[i]!;
+    const c = changeAt(timeline, i);
     if (c.at > now) break;
-    stateChanges.push({ at: c.at, state: c.state, reason: c.reason });
+    stateChanges.push(c);
   }
   const shift = engine.schedule.shiftOf(agentId, day.key) ?? null;
   // Segments of the effective shift (roster with the team's break plan), as the adherence figures use them.
@@ -35,9 +36,9 @@ export function agentTimelineRoutes(auth: AuthService, floor: FloorService, cloc
   const r = Router();
   r.get('/api/v1/agents/:agentId/timeline', requireRole(auth, PEOPLE), (req, res) => {
     const agentId = req.params.agentId;
-    const rec = typeof agentId === 'string' ? floor.engine.agents.get(agentId) : undefined;
-    if (!rec || typeof agentId !== 'string') throw new ApiError(404, 'not_found', 'no such agent');
-    if (!canReadTeam(req.principal!, rec.fold.teamId)) throw new ApiError(403, 'forbidden', `team ${rec.fold.teamId} is outside your scope`);
+    const a = typeof agentId === 'string' ? floor.engine.agent(agentId) : null;
+    if (!a || typeof agentId !== 'string') throw new ApiError(404, 'not_found', 'no such agent');
+    if (!canReadTeam(req.principal!, a.teamId)) throw new ApiError(403, 'forbidden', `team ${a.teamId} is outside your scope`);
     res.setHeader('Cache-Control', 'no-store');
     res.json(agentTimeline(floor.engine, agentId, clock()));
   });

@@ -1,4 +1,4 @@
-import type { IncomingMessage } from 'node:http';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
 import { ApiError } from './api-error.ts';
@@ -6,13 +6,58 @@ import { ApiError } from './api-error.ts';
 /** A Host header we are willing to echo into the CSP (name or IP, optional port). */
 const SAFE_HOST = /^(?:[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*|\[[0-9A-Fa-f:.]+\])(?::\d{1,5})?$/;
 
+/** Distinct Host headers whose security headers are remembered (any others are computed per request). */
+const HOSTS_REMEMBERED = 64;
+
+type HeaderChange = [name: string, value: string | null];
+
+/** Sets the security headers of an answer (the express app and the lean ingest handler both use it). */
+export type SecurityHeaders = (req: IncomingMessage, res: ServerResponse, next: (err?: unknown) => void) => void;
+
 /**
- * Security headers (helmet). The CSP allows only this origin: scripts from 'self', the websocket of
- * the same host (ws:/wss:), images from 'self' and data: (the favicon is a data: SVG), styles from
- * 'self' plus 'unsafe-inline' because Svelte writes `style` attributes (style:prop, transitions).
- * No upgrade-insecure-requests: TV screens on a LAN often use plain http; HSTS applies once served over TLS.
+ * Security headers (helmet, see `helmetHeaders`). They depend on the request only through the Host
+ * header (the CSP's connect-src), so what helmet sets is recorded once per host and replayed:
+ * running its dozen middlewares on every request is a measurable part of a small ingest request.
  */
-export function securityHeaders(): RequestHandler {
+export function securityHeaders(): SecurityHeaders {
+  const viaHelmet = helmetHeaders();
+  const byHost = new Map<string, HeaderChange[]>();
+  return (req, res, next) => {
+    const host = req.headers.host ?? '';
+    let changes = byHost.get(host);
+    if (changes === undefined) {
+      const recorded = recordHeaders(viaHelmet, req);
+      if (recorded instanceof Error) return next(recorded);
+      changes = recorded;
+      if (byHost.size < HOSTS_REMEMBERED) byHost.set(host, changes);
+    }
+    for (const [name, value] of changes) {
+      if (value === null) res.removeHeader(name);
+      else res.setHeader(name, value);
+    }
+    next();
+  };
+}
+
+/** What `middleware` sets and removes on an answer to `req` (or the error it reports). */
+function recordHeaders(middleware: ReturnType<typeof helmet>, req: IncomingMessage): HeaderChange[] | Error {
+  const changes: HeaderChange[] = [];
+  const recorder = {
+    setHeader: (name: string, value: string) => { changes.push([name, value]); },
+    removeHeader: (name: string) => { changes.push([name, null]); },
+  };
+  let failure: Error | null = null;
+  middleware(req, recorder as unknown as ServerResponse, (err?: unknown) => { if (err) failure = err instanceof Error ? err : new Error(String(err)); });
+  return failure ?? changes;
+}
+
+/**
+ * The CSP allows only this origin: scripts from 'self', the websocket of the same host (ws:/wss:),
+ * images from 'self' and data: (the favicon is a data: SVG), styles from 'self' plus 'unsafe-inline'
+ * because Svelte writes `style` attributes (style:prop, transitions). No upgrade-insecure-requests:
+ * TV screens on a LAN often use plain http; HSTS applies once served over TLS.
+ */
+function helmetHeaders(): ReturnType<typeof helmet> {
   const sameHostSockets = (req: IncomingMessage) => {
     const host = req.headers.host;
     return host && SAFE_HOST.test(host) ? `ws://${host} wss://${host}` : '';
@@ -59,11 +104,18 @@ export function originAllowed(origin: string | undefined, host: string | undefin
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
+/** The 403 for a cross-site request that changes state, or null when `req` may go on. */
+export function crossOriginRefusal(req: IncomingMessage, allowed: readonly string[]): ApiError | null {
+  if (!UNSAFE.has(req.method ?? '') || originAllowed(req.headers.origin, req.headers.host, allowed)) return null;
+  return new ApiError(403, 'forbidden', 'cross-origin request refused');
+}
+
 /** Cross-site requests that change state are refused (403) even before credentials are looked at (CSRF defence besides SameSite=Strict). */
 export function apiOriginGuard(allowed: readonly string[]): RequestHandler {
   return (req: Request, _res: Response, next: NextFunction) => {
-    if (!UNSAFE.has(req.method) || originAllowed(req.headers.origin, req.headers.host, allowed)) return next();
-    next(new ApiError(403, 'forbidden', 'cross-origin request refused'));
+    const refusal = crossOriginRefusal(req, allowed);
+    if (refusal) next(refusal);
+    else next();
   };
 }
 

@@ -7,9 +7,15 @@ import { ingestSourceOf } from '../ops/ingest-stats.ts';
 import { eventsFromBody } from './body.ts';
 import type { IngestService } from './ingest-service.ts';
 
-export const INGEST_BODY_LIMIT = '10mb';
+export const INGEST_EVENTS_PATH = '/api/v1/events';
+/** Largest ingest body (10 MB), declared or chunked. */
+export const INGEST_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 
-/** `POST /api/v1/events`: validate the whole batch, append it, answer 202 once it is in the log. */
+/**
+ * `POST /api/v1/events`: validate the whole batch, append it, answer 202 once it is in the log.
+ * Plain utf-8 JSON and NDJSON requests are answered before express by `leanIngestHandler` (same
+ * contract); this route answers the others (compressed bodies, other charsets, no body, ...).
+ */
 export function ingestRoutes(auth: AuthService, ingest: IngestService, clock: () => number = Date.now, asterisk: Omit<AsteriskRouterOptions, 'ingest'> = {}): Router {
   const r = Router();
   // Keys created with requireSignature must sign the raw body (server/auth/ingest-signature.ts).
@@ -18,14 +24,14 @@ export function ingestRoutes(auth: AuthService, ingest: IngestService, clock: ()
   r.post(ASTERISK_QUEUE_LOG_PATH, requireRole(auth, ['ingest']));
   r.use(createAsteriskRouter({ ingest, verify, ...asterisk }));
   r.post(
-    '/api/v1/events',
+    INGEST_EVENTS_PATH,
     requireRole(auth, ['ingest']),
-    express.json({ limit: INGEST_BODY_LIMIT, strict: false, type: 'application/json', verify }),
-    express.text({ limit: INGEST_BODY_LIMIT, type: 'application/x-ndjson', verify }),
+    express.json({ limit: INGEST_BODY_LIMIT_BYTES, strict: false, type: 'application/json', verify }),
+    express.text({ limit: INGEST_BODY_LIMIT_BYTES, type: 'application/x-ndjson', verify }),
     requireSignatureIfConfigured(auth, clock),
     async (req, res) => {
       const { items, indexed } = eventsFromBody(req);
-      const result = await ingest.ingest(items, indexed, ingestSourceOf(req));
+      const result = await ingest.ingest(items, indexed, ingestSourceOf(req, req.path));
       res.status(202).json(result);
     },
   );

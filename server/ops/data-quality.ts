@@ -1,7 +1,7 @@
 import type { DataQuality, SourceQuality } from '../../shared/data-quality.ts';
 import type { FloorEvent } from '../../shared/events.ts';
 import type { FloorEngine } from '../engine/engine.ts';
-import { qKey } from '../engine/keys.ts';
+import { QD } from '../engine/counters.ts';
 import type { AppendResult } from '../store/event-log.ts';
 import type { OpsMetrics } from './metrics.ts';
 
@@ -18,6 +18,9 @@ const MAX_ENTITIES = 200_000;
 const MAX_SOURCES = 64;
 const RECENT_REJECTIONS = 50;
 const UNKNOWN_IDS_SHOWN = 10;
+
+/** What is unknown about one event (see `agentUnknown` / `queueUnknown`). */
+interface Unknown { agent: string | null; queue: string | null }
 
 interface SourceState {
   source: string;
@@ -58,8 +61,9 @@ function percentile(sorted: Float64Array, p: number): number | null {
  */
 export class DataQualityTracker implements IngestMonitor {
   private sources = new Map<string, SourceState>();
-  /** Latest event time seen per call (`c:`) and agent (`a:`), for out-of-order detection. */
-  private latest = new Map<string, number>();
+  /** Latest event time seen per call and per agent, for out-of-order detection. */
+  private latestOfCall = new Map<string, number>();
+  private latestOfAgent = new Map<string, number>();
   /** Agents seen signing in through this instance (besides what the floor knows). */
   private signedIn = new Set<string>();
   /** Queues seen offering a call through this instance. */
@@ -96,8 +100,7 @@ export class DataQualityTracker implements IngestMonitor {
     const day = engine.cal.dayKey(ts);
     if (engine.schedule.hasDay(day)) return engine.schedule.shiftOf(agentId, day) === undefined;
     if (batchSignIns.has(agentId) || this.signedIn.has(agentId)) return false;
-    const rec = engine.agents.get(agentId);
-    return !rec || rec.fold.lastLoginAt === null;
+    return !engine.agent(agentId)?.everSignedIn;
   }
 
   /**
@@ -108,7 +111,7 @@ export class DataQualityTracker implements IngestMonitor {
     if (engine.center.queues.length > 0) return !engine.center.queues.some((q) => q.id === queueId);
     if (batchOffered.has(queueId) || this.offered.has(queueId)) return false;
     const day = engine.cal.dayKey(ts);
-    return engine.ledger.get(qKey(queueId, day, 'offered')) === 0 && engine.ledger.get(qKey(queueId, engine.cal.previousDay(day), 'offered')) === 0;
+    return engine.queueDay(queueId, day, QD.offered) === 0 && engine.queueDay(queueId, engine.cal.previousDay(day), QD.offered) === 0;
   }
 
   inspect(source: string, events: readonly FloorEvent[]): (result: AppendResult) => void {
@@ -116,7 +119,9 @@ export class DataQualityTracker implements IngestMonitor {
     const batchSignIns = new Set<string>();
     const batchOffered = new Set<string>();
     // Judged before the append: afterwards the floor may already have folded the batch itself.
-    const unknown: { agent: string | null; queue: string | null }[] = events.map((e) => {
+    // Only the few events with something unknown are kept (by index).
+    const unknown = new Map<number, Unknown>();
+    events.forEach((e, i) => {
       let agent: string | null = null;
       let queue: string | null = null;
       if (e.type === 'agent.login') batchSignIns.add(e.agentId);
@@ -125,12 +130,12 @@ export class DataQualityTracker implements IngestMonitor {
       else if (e.type === 'agent.login' && engine.schedule.hasDay(engine.cal.dayKey(e.ts)) && engine.schedule.shiftOf(e.agentId, engine.cal.dayKey(e.ts)) === undefined) agent = e.agentId;
       if (e.type === 'call.queued' && engine.center.queues.length === 0) batchOffered.add(e.queueId);
       else if ('queueId' in e && this.queueUnknown(engine, e.queueId, e.ts, batchOffered)) queue = e.queueId;
-      return { agent, queue };
+      if (agent !== null || queue !== null) unknown.set(i, { agent, queue });
     });
     return (result) => this.record(source, events, unknown, result, batchSignIns, batchOffered);
   }
 
-  private record(source: string, events: readonly FloorEvent[], unknown: { agent: string | null; queue: string | null }[], result: AppendResult, signIns: Set<string>, offered: Set<string>): void {
+  private record(source: string, events: readonly FloorEvent[], unknown: Map<number, Unknown>, result: AppendResult, signIns: Set<string>, offered: Set<string>): void {
     const now = this.clock();
     const s = this.state(source);
     s.requests++;
@@ -146,8 +151,9 @@ export class DataQualityTracker implements IngestMonitor {
     let late = 0;
     let unknownAgents = 0;
     let unknownQueues = 0;
-    events.forEach((e, i) => {
-      if (appended) { if (!appended.delete(e.id)) return; } // a duplicate (of an earlier batch or within this one)
+    for (let i = 0; i < events.length; i++) {
+      const e = events[i]!;
+      if (appended && !appended.delete(e.id)) continue; // a duplicate (of an earlier batch or within this one)
       const lagMs = now - e.ts;
       lagChild?.observe(lagMs / 1000);
       if (n++ % step === 0) {
@@ -157,27 +163,22 @@ export class DataQualityTracker implements IngestMonitor {
         s.lagCount = Math.min(LAG_SAMPLES, s.lagCount + 1);
       }
       if (s.lastEventAt === null || e.ts > s.lastEventAt) s.lastEventAt = e.ts;
-      let isLate = false;
-      const keys: string[] = [];
-      if ('callId' in e) keys.push(`c:${e.callId}`);
-      if ('agentId' in e) keys.push(`a:${e.agentId}`);
-      for (const k of keys) {
-        const prev = this.latest.get(k);
-        if (prev !== undefined && e.ts < prev) isLate = true;
-        else this.latest.set(k, e.ts);
+      const lateForCall = 'callId' in e && olderThanLatest(this.latestOfCall, e.callId, e.ts);
+      const lateForAgent = 'agentId' in e && olderThanLatest(this.latestOfAgent, e.agentId, e.ts);
+      if (lateForCall || lateForAgent) late++;
+      const u = unknown.get(i);
+      if (u) {
+        if (u.agent !== null) { unknownAgents++; remember(s.unknownAgentIds, u.agent); }
+        if (u.queue !== null) { unknownQueues++; remember(s.unknownQueueIds, u.queue); }
       }
-      if (isLate) late++;
-      const u = unknown[i]!;
-      if (u.agent !== null) { unknownAgents++; remember(s.unknownAgentIds, u.agent); }
-      if (u.queue !== null) { unknownQueues++; remember(s.unknownQueueIds, u.queue); }
-    });
+    }
     s.outOfOrder += late;
     s.unknownAgent += unknownAgents;
     s.unknownQueue += unknownQueues;
-    if (this.latest.size > MAX_ENTITIES) {
-      // Forget the entities first seen longest ago (old calls), a tenth at a time.
-      let drop = Math.floor(MAX_ENTITIES / 10);
-      for (const k of this.latest.keys()) { if (drop-- <= 0) break; this.latest.delete(k); }
+    if (this.latestOfCall.size + this.latestOfAgent.size > MAX_ENTITIES) {
+      // Forget the entities first seen longest ago (mostly old calls), a tenth at a time.
+      forgetOldest(this.latestOfCall, Math.ceil(this.latestOfCall.size / 10));
+      forgetOldest(this.latestOfAgent, Math.ceil(this.latestOfAgent.size / 10));
     }
     if (this.signedIn.size > MAX_ENTITIES) this.signedIn.clear();
     const m = this.metrics;
@@ -232,6 +233,22 @@ export class DataQualityTracker implements IngestMonitor {
       })),
       recentRejections: [...this.recent],
     };
+  }
+}
+
+/** Is `ts` older than the latest time of `id`? If not, it becomes the latest. */
+function olderThanLatest(latest: Map<string, number>, id: string, ts: number): boolean {
+  const prev = latest.get(id);
+  if (prev !== undefined && ts < prev) return true;
+  latest.set(id, ts);
+  return false;
+}
+
+/** Drops the `count` entries inserted first. */
+function forgetOldest(map: Map<string, number>, count: number): void {
+  for (const k of map.keys()) {
+    if (count-- <= 0) break;
+    map.delete(k);
   }
 }
 

@@ -1,5 +1,7 @@
+import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ErrorBodySchema } from '../../shared/errors.ts';
+import type { Principal } from '../auth/principal.ts';
 import { ASTERISK_QUEUE_LOG_PATH } from '../ingest/asterisk/router.ts';
 import type { DataQualityTracker } from './data-quality.ts';
 
@@ -11,11 +13,27 @@ export const INGEST_PATHS = ['/api/v1/events', ASTERISK_QUEUE_LOG_PATH];
  * label the producer gives in `X-Floorboard-Source` (the simulator sends `simulator`); else the
  * name of its ingest key; `unauthenticated` before the key is known.
  */
-export function ingestSourceOf(req: Request): string {
-  if (req.path === ASTERISK_QUEUE_LOG_PATH) return 'asterisk';
-  const declared = req.get('x-floorboard-source');
-  if (declared !== undefined && SOURCE_LABEL.test(declared)) return declared;
+export function ingestSourceOf(req: IncomingMessage & { principal?: Principal }, path: string): string {
+  if (path === ASTERISK_QUEUE_LOG_PATH) return 'asterisk';
+  const declared = req.headers['x-floorboard-source'];
+  if (typeof declared === 'string' && SOURCE_LABEL.test(declared)) return declared;
   return req.principal?.name ?? 'unauthenticated';
+}
+
+/** Counts a refused ingest request (`status` ≥ 400, with its error body) or the rejected lines of an accepted queue_log. */
+export function countIngestAnswer(tracker: DataQualityTracker, source: string, status: number, body: unknown): void {
+  if (status >= 400) {
+    const parsed = ErrorBodySchema.safeParse(body);
+    const code = parsed.success ? parsed.data.error.code : `http_${status}`;
+    const e = parsed.success ? parsed.data.error : null;
+    const issues = e?.issues?.slice(0, 3).map((i) => `${i.path}: ${i.message}`).join('; ');
+    tracker.rejection(source, code, e ? `${e.message}${issues ? ` — ${issues}` : ''}` : `HTTP ${status}`);
+    return;
+  }
+  const rejected = (body as { rejected?: { line: number; reason: string }[] } | null)?.rejected;
+  if (Array.isArray(rejected) && rejected.length > 0) {
+    tracker.rejection(source, 'malformed_line', rejected.slice(0, 3).map((r) => `line ${r.line}: ${r.reason}`).join('; '), rejected.length);
+  }
 }
 
 /**
@@ -28,21 +46,7 @@ export function ingestStats(tracker: DataQualityTracker): RequestHandler {
     let body: unknown = null;
     const json = res.json.bind(res);
     res.json = (b: unknown) => { body = b; return json(b); };
-    res.once('finish', () => {
-      const source = ingestSourceOf(req);
-      if (res.statusCode >= 400) {
-        const parsed = ErrorBodySchema.safeParse(body);
-        const code = parsed.success ? parsed.data.error.code : `http_${res.statusCode}`;
-        const e = parsed.success ? parsed.data.error : null;
-        const issues = e?.issues?.slice(0, 3).map((i) => `${i.path}: ${i.message}`).join('; ');
-        tracker.rejection(source, code, e ? `${e.message}${issues ? ` — ${issues}` : ''}` : `HTTP ${res.statusCode}`);
-        return;
-      }
-      const rejected = (body as { rejected?: { line: number; reason: string }[] } | null)?.rejected;
-      if (Array.isArray(rejected) && rejected.length > 0) {
-        tracker.rejection(source, 'malformed_line', rejected.slice(0, 3).map((r) => `line ${r.line}: ${r.reason}`).join('; '), rejected.length);
-      }
-    });
+    res.once('finish', () => countIngestAnswer(tracker, ingestSourceOf(req, req.path), res.statusCode, body));
     next();
   };
 }

@@ -7,7 +7,7 @@ import { overrunAt } from '../engine/agent-fold.ts';
 import type { EngineConfig } from '../engine/engine-config.ts';
 import { FloorEngine } from '../engine/engine.ts';
 import { intraday, type IntervalMinutes } from '../engine/intraday.ts';
-import { qKey, type QueueCounter } from '../engine/keys.ts';
+import { QD, QUEUE_COUNTERS, type QueueCounter } from '../engine/counters.ts';
 import { agentRow, round1, round4 } from '../engine/project.ts';
 import { adherenceOf } from '../schedule/adherence.ts';
 import { attendanceOf } from '../schedule/attendance.ts';
@@ -31,7 +31,7 @@ export interface ReportSources {
 export class ReportWindowError extends Error {}
 
 const PAGE = 5_000;
-const COUNTERS: readonly QueueCounter[] = ['offered', 'answered', 'abandoned', 'shortAbandoned', 'timedOut', 'withinSl', 'waitSum', 'handled', 'handleSum', 'transferred'];
+const COUNTERS: readonly QueueCounter[] = QUEUE_COUNTERS;
 type Counters = Record<QueueCounter, number>;
 
 /** SPEC §3 queue figures from raw counters: the formulas and rounding of `queueStats` (server/engine/project.ts). */
@@ -55,21 +55,22 @@ const zero = (): Counters => Object.fromEntries(COUNTERS.map((f) => [f, 0])) as 
 
 function countersOf(engine: FloorEngine, queueId: string, day: string): Counters {
   const c = zero();
-  for (const f of COUNTERS) c[f] = engine.ledger.get(qKey(queueId, day, f));
+  for (const f of COUNTERS) c[f] = engine.queueDay(queueId, day, QD[f]);
   return c;
 }
 
 /** An agent's raw figures for the day of `now` up to `now` (the sums `agentRow` rounds). */
 function rawAgent(engine: FloorEngine, agentId: string, now: number) {
-  const a = engine.agents.get(agentId)?.fold;
-  if (!a) return { loginMs: 0, breakMs: 0, handled: 0, success: 0, failure: 0 };
+  const i = engine.agentIndexOf(agentId);
+  if (i === 0) return { loginMs: 0, breakMs: 0, handled: 0, success: 0, failure: 0 };
+  const a = engine.agentAt(i);
   const today = engine.cal.dayOf(now);
-  const d = a.days.get(today.key);
+  const d = engine.agentDay(i, today.idx);
   const running = (since: number | null) => (since === null ? 0 : Math.max(0, now - Math.max(since, today.start)));
   return {
-    loginMs: (d?.loginClosedMs ?? 0) + running(a.loginSince),
-    breakMs: (d?.breakClosedMs ?? 0) + running(a.breakSince),
-    handled: d?.handled ?? 0, success: d?.success ?? 0, failure: d?.failure ?? 0,
+    loginMs: d.loginClosedMs + running(a.loginSince),
+    breakMs: d.breakClosedMs + running(a.breakSince),
+    handled: d.handled, success: d.success, failure: d.failure,
   };
 }
 
@@ -181,9 +182,9 @@ export function buildReport(f: FoldedWindow, scope: Scope, generatedAt: number):
   // Agents: rostered with a shift overlapping the window, or active in it.
   const agents: (ReportAgentRow & { adh: { inMs: number; scheduledMs: number } | null; scheduledShift: boolean; present: boolean })[] = [];
   const dayStart = B.cal.startOfDay(day);
-  for (const id of [...B.agents.keys()].sort()) {
-    const rec = B.agents.get(id)!;
-    const a = rec.fold;
+  for (const id of B.agentIds().sort()) {
+    const a = B.agent(id)!;
+    const tl = a.timeline;
     const shift = B.schedule.shiftOf(id, day) ?? null;
     const rostered = shift !== null && shift.start < window.end && shift.end > window.start;
     const e = rawAgent(B, id, endAt);
@@ -193,7 +194,8 @@ export function buildReport(f: FoldedWindow, scope: Scope, generatedAt: number):
     const success = e.success - s.success;
     const failure = e.failure - s.failure;
     const breakMs = e.breakMs - s.breakMs;
-    const changedInWindow = a.timeline.some((c) => c.at >= window.start && c.at <= endAt);
+    let changedInWindow = false;
+    for (let i = 0; i < tl.length && !changedInWindow; i++) changedInWindow = tl.atOf(i) >= window.start && tl.atOf(i) <= endAt;
     if (!rostered && loginMs <= 0 && handled === 0 && success + failure === 0 && !changedInWindow) continue;
     const teamId = a.teamId === 'unassigned' && shift ? shift.teamId : a.teamId;
     if (!inList(scope.teams, teamId)) continue;
@@ -206,22 +208,24 @@ export function buildReport(f: FoldedWindow, scope: Scope, generatedAt: number):
     let breaks = 0;
     let breakOverruns = 0;
     let overrunMs = 0;
-    a.timeline.forEach((c, i) => {
-      if ((c.state !== 'break' && c.state !== 'away') || c.at < window.start || c.at > endAt) return;
-      if (c.state === 'break') breaks++;
-      const stretchEnd = Math.min(a.timeline[i + 1]?.at ?? endAt, endAt);
-      const probe = { agentId: id, state: c.state, reason: c.reason, stateSince: c.at };
-      const limit = overrunAt(probe, B.schedule.plannedBreakSec(probe));
+    for (let i = 0; i < tl.length; i++) {
+      const state = tl.stateOf(i);
+      const at = tl.atOf(i);
+      if ((state !== 'break' && state !== 'away') || at < window.start || at > endAt) continue;
+      if (state === 'break') breaks++;
+      const stretchEnd = Math.min(i + 1 < tl.length ? tl.atOf(i + 1) : endAt, endAt);
+      const probe = { agentId: id, state, reason: tl.reasonOf(i), stateSince: at };
+      const limit = overrunAt(state, probe.reason, at, B.schedule.plannedBreakSec(probe));
       if (limit !== null && stretchEnd > limit) { breakOverruns++; overrunMs += stretchEnd - limit; }
-    });
+    }
     let adh: { inMs: number; scheduledMs: number } | null = null;
     let present = false;
     const scheduledShift = shift !== null && rostered && shift.start <= endAt;
     if (shift) {
-      const figures = adherenceOf(B.schedule.segmentsOf(id, day), a.timeline, dayStart, endAt, B.schedule.graceMs);
+      const figures = adherenceOf(B.schedule.segmentsOf(id, day), tl, dayStart, endAt, B.schedule.graceMs);
       adh = { inMs: figures.inMs, scheduledMs: figures.scheduledMs };
       if (scheduledShift) {
-        const att = attendanceOf(shift, a.timeline, endAt);
+        const att = attendanceOf(shift, tl, endAt);
         present = att.arrivedAt !== null && att.status !== 'absent';
       }
     }

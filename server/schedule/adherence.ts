@@ -1,27 +1,27 @@
 import type { ScheduledActivity } from '../../shared/roster.ts';
 import type { AgentState } from '../../shared/snapshot.ts';
+import { changeAt, type Change, type TimelineView } from '../engine/timeline.ts';
 import type { Segment } from './roster.ts';
 
-/** A state change of the agent fold's timeline (today and yesterday, in time order). */
-export interface Change { at: number; state: AgentState; reason: string | null }
+export type { Change, TimelineView };
 
 export const WORK_STATES: ReadonlySet<AgentState> = new Set(['available', 'ringing', 'on_call', 'wrap_up']);
 
 /** Index of the change in force at `t` (the last with `at <= t`), or -1 (offline before any). */
-export function changeIndexAt(timeline: readonly Change[], t: number): number {
+export function changeIndexAt(timeline: TimelineView, t: number): number {
   let lo = 0;
   let hi = timeline.length - 1;
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;
-    if (timeline[mid]!.at <= t) { found = mid; lo = mid + 1; } else hi = mid - 1;
+    if (timeline.atOf(mid) <= t) { found = mid; lo = mid + 1; } else hi = mid - 1;
   }
   return found;
 }
 
-export function stateAt(timeline: readonly Change[], t: number): Change {
+export function stateAt(timeline: TimelineView, t: number): Change {
   const i = changeIndexAt(timeline, t);
-  return i === -1 ? { at: Number.NEGATIVE_INFINITY, state: 'offline', reason: null } : timeline[i]!;
+  return i === -1 ? { at: Number.NEGATIVE_INFINITY, state: 'offline', reason: null } : changeAt(timeline, i);
 }
 
 /**
@@ -62,7 +62,7 @@ export interface AdherenceFigures {
  * schedule segments (SPEC §3). A maximal stretch out of adherence shorter than `graceMs` counts
  * as in adherence; a stretch still going on at `now` is judged by its length so far.
  */
-export function adherenceOf(segments: readonly Segment[], timeline: readonly Change[], dayStart: number, now: number, graceMs: number): AdherenceFigures {
+export function adherenceOf(segments: readonly Segment[], timeline: TimelineView, dayStart: number, now: number, graceMs: number): AdherenceFigures {
   let scheduledMs = 0;
   let workScheduledMs = 0;
   let outCounted = 0;
@@ -84,9 +84,8 @@ export function adherenceOf(segments: readonly Segment[], timeline: readonly Cha
     let i = changeIndexAt(timeline, seg.start);
     let t = seg.start;
     while (t < segEnd) {
-      const c = i === -1 ? null : timeline[i]!;
-      const nextAt = i + 1 < timeline.length ? Math.min(timeline[i + 1]!.at, segEnd) : segEnd;
-      const ok = inAdherence(seg.activity, c?.state ?? 'offline', c?.reason ?? null);
+      const nextAt = i + 1 < timeline.length ? Math.min(timeline.atOf(i + 1), segEnd) : segEnd;
+      const ok = i === -1 ? inAdherence(seg.activity, 'offline', null) : inAdherence(seg.activity, timeline.stateOf(i), timeline.reasonOf(i));
       if (ok) closeStretch(t);
       else outStart ??= t;
       t = nextAt;
@@ -102,9 +101,8 @@ export function adherenceOf(segments: readonly Segment[], timeline: readonly Cha
   let i = changeIndexAt(timeline, dayStart);
   let t = dayStart;
   while (t < now) {
-    const c = i === -1 ? null : timeline[i]!;
-    const nextAt = i + 1 < timeline.length ? Math.min(timeline[i + 1]!.at, now) : now;
-    if (c && WORK_STATES.has(c.state)) workedMs += Math.max(0, nextAt - t);
+    const nextAt = i + 1 < timeline.length ? Math.min(timeline.atOf(i + 1), now) : now;
+    if (i !== -1 && WORK_STATES.has(timeline.stateOf(i))) workedMs += Math.max(0, nextAt - t);
     t = Math.max(t, nextAt);
     i++;
   }

@@ -1,5 +1,5 @@
 import type { Attendance } from '../../shared/snapshot.ts';
-import { changeIndexAt, stateAt, type Change } from './adherence.ts';
+import { changeIndexAt, stateAt, type TimelineView } from './adherence.ts';
 import { MIN_MS } from './roster.ts';
 
 /** SPEC §2/§3: sign in within 3 minutes of the shift start. */
@@ -48,7 +48,7 @@ export function earliness(ms: number): Attendance | null {
  * before the shift end while the agent stays signed out; signing in again before the end clears
  * it. The worse of lateness and early leave wins (early leave wins a tie with late).
  */
-export function attendanceOf(shift: { start: number; end: number } | null, timeline: readonly Change[], now: number): AttendanceFigures {
+export function attendanceOf(shift: { start: number; end: number } | null, timeline: TimelineView, now: number): AttendanceFigures {
   const none = { arrivedAt: null, leftAt: null, inShift: false, counted: false, present: false };
   if (!shift) return { status: 'not_scheduled', ...none, nextBoundary: null };
   if (now < shift.start) return { status: 'upcoming', ...none, nextBoundary: shift.start };
@@ -57,9 +57,9 @@ export function attendanceOf(shift: { start: number; end: number } | null, timel
   if (stateAt(timeline, shift.start).state !== 'offline') arrivedAt = shift.start;
   else {
     for (let i = changeIndexAt(timeline, shift.start) + 1; i < timeline.length; i++) {
-      const c = timeline[i]!;
-      if (c.at > now || c.at >= shift.end) break;
-      if (c.state !== 'offline') { arrivedAt = c.at; break; }
+      const at = timeline.atOf(i);
+      if (at > now || at >= shift.end) break;
+      if (timeline.stateOf(i) !== 'offline') { arrivedAt = at; break; }
     }
   }
   const boundaries: number[] = [];

@@ -1,5 +1,5 @@
 import type { Alert } from '../../shared/snapshot.ts';
-import { changeIndexAt, stateAt, type Change } from './adherence.ts';
+import { changeIndexAt, stateAt, type Change, type TimelineView } from './adherence.ts';
 import { MIN_MS, NO_BREAK_AFTER_START_MS, type Segment } from './roster.ts';
 
 /** A scheduled break counts as taken when a break or `away` overlaps it widened by this much each side. */
@@ -8,7 +8,9 @@ export const BREAK_WINDOW_SLACK_MS = 10 * MIN_MS;
 export interface BreakRuleInput {
   agentId: string;
   teamId: string;
-  timeline: readonly Change[];
+  timeline: TimelineView;
+  /** The state in force at `now` when known without the timeline (it began at `at`); null: read the timeline. */
+  current?: { at: number; state: Change['state'] } | null;
   /** Start of the current sign-in session (null while signed out). */
   loginSince: number | null;
   /** Today's schedule segments (roster with the break plan applied); empty when not scheduled. */
@@ -34,7 +36,7 @@ export function breakRuleAlerts(input: BreakRuleInput): { alerts: Alert[]; nextB
   const { agentId, teamId, timeline, loginSince, segments, now, graceMs } = input;
   const alerts: Alert[] = [];
   const boundaries: number[] = [];
-  const cur = stateAt(timeline, now);
+  const cur = input.current ?? stateAt(timeline, now);
   const base = { agentId, teamId } as const;
 
   if (resting(cur.state) && loginSince !== null && cur.at < loginSince + NO_BREAK_AFTER_START_MS) {
@@ -59,7 +61,8 @@ export function breakRuleAlerts(input: BreakRuleInput): { alerts: Alert[]; nextB
   }
   if (missed && shiftEnd !== null && now < shiftEnd && cur.state !== 'offline') {
     const since = missed.end + BREAK_WINDOW_SLACK_MS;
-    const tookLater = timeline.slice(changeIndexAt(timeline, since) + 1).some((c) => c.at <= now && resting(c.state));
+    let tookLater = false;
+    for (let i = changeIndexAt(timeline, since) + 1; i < timeline.length && !tookLater; i++) tookLater = timeline.atOf(i) <= now && resting(timeline.stateOf(i));
     if (!tookLater) alerts.push({ id: `break_not_taken:${agentId}`, rule: 'break_not_taken', severity: 'amber', since, ...base });
   }
   if (shiftEnd !== null && shiftEnd > now) boundaries.push(shiftEnd);
@@ -67,16 +70,15 @@ export function breakRuleAlerts(input: BreakRuleInput): { alerts: Alert[]; nextB
 }
 
 /** No break or `away` at any moment of [from, to), and signed in at some moment of it. */
-function notTaken(timeline: readonly Change[], from: number, to: number): boolean {
+function notTaken(timeline: TimelineView, from: number, to: number): boolean {
   let i = changeIndexAt(timeline, from);
   let signedIn = false;
-  const first = i === -1 ? null : timeline[i]!;
-  if (first && resting(first.state)) return false;
-  if (first && first.state !== 'offline') signedIn = true;
-  for (i = i + 1; i < timeline.length && timeline[i]!.at < to; i++) {
-    const c = timeline[i]!;
-    if (resting(c.state)) return false;
-    if (c.state !== 'offline') signedIn = true;
+  if (i !== -1 && resting(timeline.stateOf(i))) return false;
+  if (i !== -1 && timeline.stateOf(i) !== 'offline') signedIn = true;
+  for (i = i + 1; i < timeline.length && timeline.atOf(i) < to; i++) {
+    const state = timeline.stateOf(i);
+    if (resting(state)) return false;
+    if (state !== 'offline') signedIn = true;
   }
   return signedIn;
 }

@@ -1,7 +1,7 @@
 import type { ProjectionInterval } from '../../shared/roster.ts';
 import { BUCKET_MS } from '../engine/calendar.ts';
 import type { FloorEngine } from '../engine/engine.ts';
-import { iKey } from '../engine/keys.ts';
+import { QB } from '../engine/counters.ts';
 import { erlangCFractional } from './erlang-c.ts';
 import type { ResolvedShift } from './roster.ts';
 
@@ -18,7 +18,7 @@ export function queueLoad(engine: FloorEngine, queueId: string, ahtSec: number |
   const current = engine.cal.bucketOf(now);
   const from = current - ARRIVAL_WINDOW_BUCKETS * BUCKET_MS;
   let offered = 0;
-  for (let b = from; b <= current; b += BUCKET_MS) offered += engine.ledger.get(iKey(queueId, b, 'offered'));
+  for (let b = from; b <= current; b += BUCKET_MS) offered += engine.queueBucket(queueId, b, QB.offered);
   const windowSec = (now - from) / 1000;
   return { queueId, offered, windowSec, callsPerSec: offered >= MIN_FORECAST_OFFERED && windowSec > 0 ? offered / windowSec : null, ahtSec };
 }

@@ -1,8 +1,8 @@
-import type { Alert, Attendance } from '../../shared/snapshot.ts';
-import type { AgentFold } from '../engine/agent-fold.ts';
+import type { AgentState, Alert, Attendance } from '../../shared/snapshot.ts';
 import type { DayCalendar } from '../engine/calendar.ts';
+import type { TimelineView } from '../engine/timeline.ts';
 import { TimerQueue } from '../engine/timers.ts';
-import { adherenceOf } from './adherence.ts';
+import { adherenceOf, type AdherenceFigures } from './adherence.ts';
 import { attendanceOf, SIGN_IN_GRACE_MS } from './attendance.ts';
 import { breakRuleAlerts } from './break-rules.ts';
 import { MIN_MS, segmentsOf, type ResolvedShift, type Segment } from './roster.ts';
@@ -14,6 +14,11 @@ export interface AgentScheduleFigures {
 }
 
 export interface TeamScheduleFigures { scheduledNow: number; attendanceRate: number | null; adherence: number | null }
+
+/** What the schedule book reads of an agent (its current state began at `stateSince`: the timeline's last change). */
+export interface ScheduleAgent { agentId: string; teamId: string; state: AgentState; stateSince: number | null; loginSince: number | null; timeline: TimelineView }
+/** What the planned length of a break depends on. */
+export interface BreakAgent { agentId: string; state: AgentState; reason: string | null; stateSince: number | null }
 
 /** What one agent adds to its team's (and the floor's) sums: value at the day's offset `rel` = a + b·rel. */
 interface Contribution {
@@ -29,10 +34,15 @@ const emptySums = (): Sums => ({ inA: 0, inB: 0, schedA: 0, schedB: 0, counted: 
 
 interface DayBook {
   shifts: Map<string, ResolvedShift>;
-  segments: Map<string, Segment[]>;
   byTeam: Map<string, string[]>;
 }
 
+const NO_ALERTS: Alert[] = [];
+const NO_SEGMENTS: Segment[] = [];
+const UNSCHEDULED: AdherenceFigures = {
+  scheduledMs: 0, inMs: 0, workScheduledMs: 0, workedMs: 0, adherence: null, conformance: null,
+  slope: { scheduled: 0, in: 0, workScheduled: 0, worked: 0 }, nextBoundary: null,
+};
 const r4 = (v: number | null) => (v === null ? null : Math.round(v * 10_000) / 10_000);
 /** Agent figures to 0.1 %: what screens show, and fewer changes to send. */
 const r3 = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
@@ -65,10 +75,9 @@ export class ScheduleBook {
   /** Replaces the effective shifts of `date`. Returns the agents whose schedule may have changed. */
   setDay(date: string, shifts: readonly ResolvedShift[]): Set<string> {
     const before = this.days.get(date);
-    const book: DayBook = { shifts: new Map(), segments: new Map(), byTeam: new Map() };
+    const book: DayBook = { shifts: new Map(), byTeam: new Map() };
     for (const s of shifts) {
       book.shifts.set(s.agentId, s);
-      book.segments.set(s.agentId, segmentsOf(s));
       const list = book.byTeam.get(s.teamId) ?? [];
       list.push(s.agentId);
       book.byTeam.set(s.teamId, list);
@@ -86,7 +95,11 @@ export class ScheduleBook {
 
   hasDay(date: string): boolean { return this.days.has(date); }
   shiftOf(agentId: string, date: string): ResolvedShift | undefined { return this.days.get(date)?.shifts.get(agentId); }
-  segmentsOf(agentId: string, date: string): readonly Segment[] { return this.days.get(date)?.segments.get(agentId) ?? []; }
+  /** The schedule segments of an agent's shift (derived when asked: a floor's rosters stay small). */
+  segmentsOf(agentId: string, date: string): readonly Segment[] {
+    const shift = this.days.get(date)?.shifts.get(agentId);
+    return shift ? segmentsOf(shift) : [];
+  }
   teamShifts(teamId: string, date: string): ResolvedShift[] {
     const d = this.days.get(date);
     return (d?.byTeam.get(teamId) ?? []).map((id) => d!.shifts.get(id)!);
@@ -98,7 +111,7 @@ export class ScheduleBook {
    * Re-evaluates one agent at `now`: adherence, conformance, attendance and the break-rule
    * alerts; updates the team and floor sums and schedules the agent's next boundary.
    */
-  evaluate(a: AgentFold, now: number): AgentScheduleFigures {
+  evaluate(a: ScheduleAgent, now: number): AgentScheduleFigures {
     const day = this.cal.dayOf(now);
     if (day.key !== this.lastDay) {
       // A new day: sums older than yesterday are no longer read.
@@ -107,11 +120,14 @@ export class ScheduleBook {
       this.lastDay = day.key;
     }
     const shift = this.days.get(day.key)?.shifts.get(a.agentId) ?? null;
-    const segments = shift ? this.days.get(day.key)!.segments.get(a.agentId)! : [];
-    const adh = adherenceOf(segments, a.timeline, day.start, now, this.graceMs);
+    const segments = shift ? segmentsOf(shift) : NO_SEGMENTS;
+    // Without a shift there is no adherence to work out (nor a timeline to read for it).
+    const adh = shift ? adherenceOf(segments, a.timeline, day.start, now, this.graceMs) : UNSCHEDULED;
     const att = attendanceOf(shift, a.timeline, now);
-    const rules = breakRuleAlerts({ agentId: a.agentId, teamId: a.teamId, timeline: a.timeline, loginSince: a.loginSince, segments, now, graceMs: this.graceMs });
-    this.alerts.set(a.agentId, rules.alerts);
+    const current = a.stateSince !== null && now >= a.stateSince ? { at: a.stateSince, state: a.state } : null;
+    const rules = breakRuleAlerts({ agentId: a.agentId, teamId: a.teamId, timeline: a.timeline, current, loginSince: a.loginSince, segments, now, graceMs: this.graceMs });
+    // Most agents have no break-rule alert: keep entries only for those that do.
+    if (rules.alerts.length > 0) this.alerts.set(a.agentId, rules.alerts); else this.alerts.delete(a.agentId);
 
     const rel = now - day.start;
     this.setContribution(a.agentId, shift === null ? null : {
@@ -130,7 +146,7 @@ export class ScheduleBook {
   }
 
   /** Break-rule alerts of the agent's last evaluation. */
-  alertsOf(agentId: string): Alert[] { return this.alerts.get(agentId) ?? []; }
+  alertsOf(agentId: string): Alert[] { return this.alerts.get(agentId) ?? NO_ALERTS; }
 
   /** Agents whose schedule boundary has passed (re-project them). */
   popDue(now: number): string[] {
@@ -159,7 +175,7 @@ export class ScheduleBook {
    * Planned length (s) of the break the agent is on: the scheduled activity of the matching type
    * (short_break for no reason) that the break began in or within 15 minutes of. Null = no plan.
    */
-  plannedBreakSec(a: Pick<AgentFold, 'agentId' | 'state' | 'reason' | 'stateSince'>): number | null {
+  plannedBreakSec(a: BreakAgent): number | null {
     if (a.state !== 'break' || a.stateSince === null) return null;
     const day = this.cal.dayKey(a.stateSince);
     const shift = this.days.get(day)?.shifts.get(a.agentId);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import type { RosterEntry } from '../../shared/roster.ts';
 import { FloorProjector } from '../engine/projector.ts';
 import { at, DAY, eventFactory, MIN, newEngine, SEC, TZ } from '../engine/test-events.ts';
-import { adherenceOf, type Change } from './adherence.ts';
+import { changesView } from '../engine/timeline.ts';
+import { adherenceOf, type Change, type TimelineView } from './adherence.ts';
 import { attendanceOf } from './attendance.ts';
 import { breakRuleAlerts } from './break-rules.ts';
 import { localInstant, planIssues, resolveEntry, rosterIssues, segmentsOf } from './roster.ts';
@@ -10,7 +11,7 @@ import { localInstant, planIssues, resolveEntry, rosterIssues, segmentsOf } from
 const GRACE = 180 * SEC;
 const entry = (over: Partial<RosterEntry> = {}): RosterEntry => ({ agentId: 'a1', teamId: 't1', shiftStart: '08:00', shiftEnd: '16:00', activities: [], ...over });
 const segs = (e: RosterEntry, day = DAY) => segmentsOf(resolveEntry(TZ, day, e));
-const tl = (...changes: [string, Change['state'], string?][]): Change[] => changes.map(([t, state, reason]) => ({ at: at(t), state, reason: reason ?? null }));
+const tl = (...changes: [string, Change['state'], string?][]) => changesView(changes.map(([t, state, reason]) => ({ at: at(t), state, reason: reason ?? null })));
 const dayStart = at('00:00');
 
 describe('roster validation', () => {
@@ -93,7 +94,7 @@ describe('adherence', () => {
 
   it('works for the night shift 00:00–08:00 (signed in before midnight)', () => {
     const night = entry({ shiftStart: '00:00', shiftEnd: '08:00', activities: [{ type: 'meal', start: '03:00', end: '03:30' }] });
-    const timeline: Change[] = [{ at: at('23:57', '2026-03-09'), state: 'available', reason: null }, { at: at('03:00'), state: 'break', reason: 'meal' }, { at: at('03:40'), state: 'available', reason: null }];
+    const timeline = changesView([{ at: at('23:57', '2026-03-09'), state: 'available', reason: null }, { at: at('03:00'), state: 'break', reason: 'meal' }, { at: at('03:40'), state: 'available', reason: null }]);
     const r = adherenceOf(segs(night), timeline, dayStart, at('08:30'), GRACE);
     expect(r.scheduledMs).toBe(8 * 60 * MIN);
     expect(r.inMs).toBe(8 * 60 * MIN - 10 * MIN); // 03:30–03:40 over the meal
@@ -101,8 +102,8 @@ describe('adherence', () => {
   });
 
   it('an agent who never signs in has adherence 0 once the grace has passed', () => {
-    expect(adherenceOf(segs(e), [], dayStart, at('08:02'), GRACE).adherence).toBe(1);
-    expect(adherenceOf(segs(e), [], dayStart, at('09:00'), GRACE).adherence).toBe(0);
+    expect(adherenceOf(segs(e), tl(), dayStart, at('08:02'), GRACE).adherence).toBe(1);
+    expect(adherenceOf(segs(e), tl(), dayStart, at('09:00'), GRACE).adherence).toBe(0);
   });
 
   it('an agent who leaves early is out of adherence for the rest of the shift', () => {
@@ -129,7 +130,7 @@ describe('attendance ladder', () => {
     ['07:59', 'upcoming'], ['08:03:00', 'upcoming'], ['08:03:00.001', 'late'], ['08:15:00', 'late'],
     ['08:15:00.001', 'half_day_absent'], ['08:30:00', 'half_day_absent'], ['08:30:00.001', 'absent'], ['17:00', 'absent'],
   ] as const)('no sign-in yet at %s → %s', (now, status) => {
-    expect(attendanceOf(shift, [], at(now)).status).toBe(status);
+    expect(attendanceOf(shift, tl(), at(now)).status).toBe(status);
   });
 
   it.each([
@@ -148,19 +149,19 @@ describe('attendance ladder', () => {
 
   it('counts an agent still signed in at the start of a night shift as on time', () => {
     const night = { start: at('00:00'), end: at('08:00') };
-    expect(attendanceOf(night, [{ at: at('23:58', '2026-03-09'), state: 'available', reason: null }], at('01:00')).status).toBe('on_time');
+    expect(attendanceOf(night, changesView([{ at: at('23:58', '2026-03-09'), state: 'available', reason: null }]), at('01:00')).status).toBe('on_time');
   });
 
   it('not scheduled without a shift; upcoming before it; boundaries for the timers', () => {
-    expect(attendanceOf(null, [], at('09:00')).status).toBe('not_scheduled');
-    expect(attendanceOf(shift, [], at('07:00'))).toMatchObject({ status: 'upcoming', nextBoundary: at('08:00') });
-    expect(attendanceOf(shift, [], at('08:01')).nextBoundary).toBe(at('08:03') + 1);
+    expect(attendanceOf(null, tl(), at('09:00')).status).toBe('not_scheduled');
+    expect(attendanceOf(shift, tl(), at('07:00'))).toMatchObject({ status: 'upcoming', nextBoundary: at('08:00') });
+    expect(attendanceOf(shift, tl(), at('08:01')).nextBoundary).toBe(at('08:03') + 1);
   });
 });
 
 describe('break rules', () => {
   const e = entry({ activities: [{ type: 'short_break', start: '09:00', end: '09:05' }, { type: 'meal', start: '12:00', end: '12:30' }] });
-  const run = (timeline: Change[], now: string, loginSince: string | null = '07:58') =>
+  const run = (timeline: TimelineView, now: string, loginSince: string | null = '07:58') =>
     breakRuleAlerts({ agentId: 'a1', teamId: 't1', timeline, loginSince: loginSince === null ? null : at(loginSince), segments: segs(e), now: at(now), graceMs: GRACE });
 
   it('early_break: a break or away within 30 minutes after sign-in', () => {

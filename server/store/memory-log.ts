@@ -12,7 +12,16 @@ export interface MemoryLogOptions {
   onError?: (message: string, err: unknown) => void;
 }
 
-interface Follower { fn: (entries: LogEntry[]) => void; last: LogPosition }
+/** `last`: the number of the newest entry it has been given (entry n is at position `n-0`). */
+interface Follower { fn: (entries: LogEntry[]) => void; last: number }
+/** Appended entries waiting to be delivered; `first` is the number of the first. */
+interface Pending { first: number; entries: LogEntry[] }
+
+/** The entry number a position stands for (the memory log writes `n-0`; a suffix never counts). */
+const entryNumber = (pos: LogPosition): number => {
+  const dash = pos.indexOf('-');
+  return Number(dash < 0 ? pos : pos.slice(0, dash));
+};
 
 /**
  * In-process event log (the default, for the demo and single-instance use). Nothing survives a
@@ -26,7 +35,7 @@ export class MemoryLog implements EventLog {
   /** id → expiry (ms). Insertion order is time order, so expired ids are pruned from the front. */
   private ids = new Map<string, number>();
   private followers = new Set<Follower>();
-  private pending: LogEntry[][] = [];
+  private pending: Pending[] = [];
   private delivering = false;
   private checkpoint: Checkpoint | null = null;
   private readonly dedupTtlMs: number;
@@ -44,19 +53,20 @@ export class MemoryLog implements EventLog {
   async append(events: readonly FloorEvent[]): Promise<AppendResult> {
     const now = this.now();
     this.forgetExpiredIds(now);
-    const appended: LogEntry[] = [];
+    const expiresAt = now + this.dedupTtlMs;
+    const start = this.entries.length;
+    const first = this.next;
     let duplicates = 0;
     for (const event of events) {
       const exp = this.ids.get(event.id);
       if (exp !== undefined && exp > now) { duplicates++; continue; }
       if (exp !== undefined) this.ids.delete(event.id); // re-insert at the back (time order)
-      this.ids.set(event.id, now + this.dedupTtlMs);
-      const entry = { pos: `${this.next++}-0`, event };
-      this.entries.push(entry);
-      appended.push(entry);
+      this.ids.set(event.id, expiresAt);
+      this.entries.push({ pos: `${this.next++}-0`, event });
     }
     while (this.ids.size > this.maxDedupIds) this.ids.delete(this.ids.keys().next().value!);
-    if (appended.length > 0) this.deliver(appended);
+    const appended = this.entries.slice(start); // what this call pushed: the log's tail
+    if (appended.length > 0) this.deliver({ first, entries: appended });
     return { appended, duplicates };
   }
 
@@ -67,9 +77,8 @@ export class MemoryLog implements EventLog {
   }
 
   follow(after: LogPosition, onEntries: (entries: LogEntry[]) => void): () => void {
-    const follower: Follower = { fn: onEntries, last: after };
     const backlog = this.entries.slice(this.indexAfter(after));
-    if (backlog.length > 0) follower.last = backlog[backlog.length - 1]!.pos;
+    const follower: Follower = { fn: onEntries, last: backlog.length > 0 ? this.next - 1 : entryNumber(after) };
     this.followers.add(follower);
     if (backlog.length > 0) this.call(follower, backlog);
     return () => { this.followers.delete(follower); };
@@ -100,19 +109,19 @@ export class MemoryLog implements EventLog {
    * Delivers batches in log order even when a callback appends or follows re-entrantly: batches
    * queue up, and each follower only gets entries after the last one it has seen.
    */
-  private deliver(batch: LogEntry[]): void {
+  private deliver(batch: Pending): void {
     this.pending.push(batch);
     if (this.delivering) return;
     this.delivering = true;
     try {
       for (let b = this.pending.shift(); b; b = this.pending.shift()) {
+        const last = b.first + b.entries.length - 1;
         for (const f of [...this.followers]) {
           if (!this.followers.has(f)) continue; // stopped meanwhile
-          const from = b.findIndex((e) => comparePositions(e.pos, f.last) > 0);
-          if (from < 0) continue;
-          const fresh = from === 0 ? b : b.slice(from);
-          f.last = fresh[fresh.length - 1]!.pos;
-          this.call(f, fresh);
+          const from = f.last + 1 - b.first; // index of the first entry it has not been given
+          if (from >= b.entries.length) continue;
+          f.last = last;
+          this.call(f, from <= 0 ? b.entries : b.entries.slice(from));
         }
       }
     } finally {
