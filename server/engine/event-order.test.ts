@@ -2,7 +2,9 @@
 import { describe, expect, it } from 'vitest';
 import { queueStats } from './project.ts';
 import { AK, CK, entryPosition, insertAt, KIND_UNIT } from './entries.ts';
-import { at, engineWith, eventFactory, SEC } from './test-events.ts';
+import { at, engineWith, eventFactory, SEC, snapshotOf } from './test-events.ts';
+
+const rowAt = (events: Parameters<typeof snapshotOf>[0], agentId: string, now: number) => snapshotOf(events, now).agents.find((a) => a.id === agentId);
 
 /** Inserts (ts, code, ref) triples in the given order, as an agent's window does. */
 function insertAll(triples: [number, number, number][]): number[] {
@@ -39,6 +41,16 @@ describe('entry order', () => {
     let call: number[] = [];
     for (const code of [CK.ended * KIND_UNIT, CK.answered * KIND_UNIT + 1, CK.queued * KIND_UNIT + 1]) call = insertAt(call, entryPosition(call, 0, 2, t, code, 0), 2, t, code, 0);
     expect(call).toEqual([t, CK.queued * KIND_UNIT + 1, t, CK.answered * KIND_UNIT + 1, t, CK.ended * KIND_UNIT]);
+  });
+});
+
+describe('events at the same instant fold alike whatever order they arrive in', () => {
+  it('orders them by content, not by which string the engine met first', () => {
+    const f = eventFactory();
+    const t = at('10:00');
+    const events = [f.login(at('09:00'), 'a1'), f.state(t, 'a1', 'break', 'short_break'), f.state(t, 'a1', 'break', 'meal')];
+    const rows = [events, [events[0]!, events[2]!, events[1]!]].map((order) => rowAt(order, 'a1', at('10:01')));
+    expect(rows[1]).toEqual(rows[0]);
   });
 });
 

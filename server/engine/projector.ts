@@ -28,35 +28,46 @@ export function diffRow<R extends Row>(prev: R | undefined, next: R): Patch<R> |
 
 /** Figures a screen advances by itself from `figuresAt` (shared advanceAgent). */
 const RUNNING_FIELDS = ['loggedInSec', 'breakSec', 'cph'] as const;
-/** The other fields of an agent row, compared one by one (all are primitives). */
-const AGENT_FIELDS = ['name', 'teamId', 'state', 'reason', 'stateSince', 'handled', 'success', 'failure', 'successRate', 'overrunAt', 'currentCallQueueId', 'adherence', 'conformance', 'attendance'] as const;
-
 const close = (a: number | null, b: number | null) => a === b || (a !== null && b !== null && Math.abs(a - b) <= 0.11);
 
 /**
  * Agent patch against what the screen shows now: the screen advances running figures itself, so they
  * are sent (with a new `figuresAt` base) only when the screen's row, once patched, would no longer
- * advance to the engine's figures — a state change stays small.
+ * advance to the engine's figures — a state change stays small. (Fields compared one by one, not
+ * in a loop over names: this runs for every changed agent of every frame.)
  */
 export function diffAgent(prev: AgentRow | undefined, next: AgentRow, now: number): Patch<AgentRow> | null {
   if (!prev) return next;
-  let p: Record<string, unknown> | null = null;
-  for (const f of AGENT_FIELDS) {
-    if (prev[f] === next[f]) continue;
-    p ??= { id: next.id };
-    p[f] = next[f];
-  }
+  const p: Record<string, unknown> = { id: next.id };
+  let changed = false;
+  if (prev.name !== next.name) { p.name = next.name; changed = true; }
+  if (prev.teamId !== next.teamId) { p.teamId = next.teamId; changed = true; }
+  if (prev.state !== next.state) { p.state = next.state; changed = true; }
+  if (prev.reason !== next.reason) { p.reason = next.reason; changed = true; }
+  if (prev.stateSince !== next.stateSince) { p.stateSince = next.stateSince; changed = true; }
+  if (prev.handled !== next.handled) { p.handled = next.handled; changed = true; }
+  if (prev.success !== next.success) { p.success = next.success; changed = true; }
+  if (prev.failure !== next.failure) { p.failure = next.failure; changed = true; }
+  if (prev.successRate !== next.successRate) { p.successRate = next.successRate; changed = true; }
+  if (prev.overrunAt !== next.overrunAt) { p.overrunAt = next.overrunAt; changed = true; }
+  if (prev.currentCallQueueId !== next.currentCallQueueId) { p.currentCallQueueId = next.currentCallQueueId; changed = true; }
+  if (prev.adherence !== next.adherence) { p.adherence = next.adherence; changed = true; }
+  if (prev.conformance !== next.conformance) { p.conformance = next.conformance; changed = true; }
+  if (prev.attendance !== next.attendance) { p.attendance = next.attendance; changed = true; }
   // What the screen will show once it has merged the patch: next's fields, its figures still based at its figuresAt.
-  const shown = advancedFigures({ ...next, figuresAt: prev.figuresAt, loggedInSec: prev.loggedInSec, breakSec: prev.breakSec, cph: prev.cph, grade: prev.grade }, now);
+  const shown = advancedFigures({
+    figuresAt: prev.figuresAt, loggedInSec: prev.loggedInSec, breakSec: prev.breakSec, cph: prev.cph, grade: prev.grade,
+    state: next.state, stateSince: next.stateSince, handled: next.handled, successRate: next.successRate, overrunAt: next.overrunAt,
+  }, now);
   let breakOverrun = shown.breakOverrun;
   if (!close(shown.loggedInSec, next.loggedInSec) || !close(shown.breakSec, next.breakSec) || !close(shown.cph, next.cph) || shown.grade !== next.grade) {
     // Rebase: the screen's row may hold another grade than ours (a snapshot is newer than our cache).
-    p ??= { id: next.id };
     p.figuresAt = next.figuresAt; p.loggedInSec = next.loggedInSec; p.breakSec = next.breakSec; p.cph = next.cph; p.grade = next.grade;
     breakOverrun = prev.breakOverrun;
+    changed = true;
   }
-  if (breakOverrun !== next.breakOverrun) { p ??= { id: next.id }; p.breakOverrun = next.breakOverrun; }
-  return p as Patch<AgentRow> | null;
+  if (breakOverrun !== next.breakOverrun) { p.breakOverrun = next.breakOverrun; changed = true; }
+  return changed ? (p as Patch<AgentRow>) : null;
 }
 
 function diffObject<T extends object>(prev: T | null, next: T): Partial<T> | null {
@@ -99,7 +110,7 @@ export class FloorProjector {
 
   constructor(private readonly engine: FloorEngine) {
     this.centerSent = JSON.stringify(centerSettings(engine));
-    this.agents = new SentAgents({ agents: engine.agentIx, names: engine.nameIx, teams: engine.teamIx, reasons: engine.reasonIx, queues: engine.queueIx });
+    this.agents = new SentAgents({ agents: engine.agents.ids, names: engine.agents.names, teams: engine.teamIx, reasons: engine.agents.reasons, queues: engine.queueIx });
   }
 
   /** The whole floor at `now` (for a new screen or a GET). */

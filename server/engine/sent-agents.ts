@@ -39,15 +39,27 @@ export class SentAgents {
     const o = i * DW;
     const k = i * IW;
     const id = this.s.agents.at(i);
+    // The same fields in the same order as agentRow builds them (one object shape for both).
     return {
-      id, name: this.s.names.get(n[k + I.name]!) ?? id, teamId: this.s.teams.at(n[k + I.team]!),
-      state: STATES[n[k + I.state]!]!, reason: this.s.reasons.get(n[k + I.reason]!),
-      stateSince: d[o + D.stateSince]!, figuresAt: d[o + D.figuresAt]!, loggedInSec: d[o + D.loggedInSec]!,
+      id,
+      name: this.s.names.get(n[k + I.name]!) ?? id,
+      teamId: this.s.teams.at(n[k + I.team]!),
+      state: STATES[n[k + I.state]!]!,
+      reason: this.s.reasons.get(n[k + I.reason]!),
+      stateSince: d[o + D.stateSince]!,
+      figuresAt: d[o + D.figuresAt]!,
+      loggedInSec: d[o + D.loggedInSec]!,
       handled: n[k + I.handled]!, success: n[k + I.success]!, failure: n[k + I.failure]!,
-      cph: orNull(d[o + D.cph]!), successRate: orNull(d[o + D.successRate]!), grade: GRADES[n[k + I.grade]!]!,
-      breakSec: d[o + D.breakSec]!, breakOverrun: n[k + I.breakOverrun] === 1, overrunAt: orNull(d[o + D.overrunAt]!),
-      currentCallQueueId: this.s.queues.get(n[k + I.queue]!), adherence: orNull(d[o + D.adherence]!),
-      conformance: orNull(d[o + D.conformance]!), attendance: ATTENDANCE[n[k + I.attendance]!]!,
+      cph: orNull(d[o + D.cph]!),
+      successRate: orNull(d[o + D.successRate]!),
+      grade: GRADES[n[k + I.grade]!]!,
+      breakSec: d[o + D.breakSec]!,
+      breakOverrun: n[k + I.breakOverrun] === 1,
+      overrunAt: orNull(d[o + D.overrunAt]!),
+      currentCallQueueId: this.s.queues.get(n[k + I.queue]!),
+      adherence: orNull(d[o + D.adherence]!),
+      conformance: orNull(d[o + D.conformance]!),
+      attendance: ATTENDANCE[n[k + I.attendance]!]!,
     };
   }
 

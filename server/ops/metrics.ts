@@ -25,7 +25,7 @@ export class OpsMetrics {
   readonly eventLag = new PerEventHistogram('floorboard_event_lag_seconds', 'Arrival time minus event time of accepted events, by source', 'source', [0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 300, 900, 3600]);
   readonly foldSeconds = new Histogram({ name: 'floorboard_fold_seconds', help: 'Time to fold one batch of log entries into the floor', registers: [this.registry], buckets: [0.0001, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1] });
   readonly foldedEvents = new Counter({ name: 'floorboard_folded_events_total', help: 'Log entries folded into the floor by this instance', registers: [this.registry] });
-  readonly deltaBytes = new Histogram({ name: 'floorboard_delta_bytes', help: 'Size of each published floor delta (JSON, before scope filtering)', registers: [this.registry], buckets: [100, 200, 300, 500, 1000, 2000, 5000, 10_000, 50_000, 200_000] });
+  readonly deltaBytes = new Histogram({ name: 'floorboard_delta_bytes', help: 'Size of published floor deltas, one in 20 sampled (JSON, before scope filtering)', registers: [this.registry], buckets: [100, 200, 300, 500, 1000, 2000, 5000, 10_000, 50_000, 200_000] });
   readonly httpRequests = new Counter({ name: 'floorboard_http_requests_total', help: 'HTTP requests answered, by method and status class', labelNames: ['method', 'status'], registers: [this.registry] });
   readonly httpSeconds = new Histogram({ name: 'floorboard_http_request_seconds', help: 'HTTP request duration', labelNames: ['method'], registers: [this.registry], buckets: [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 10] });
 
