@@ -14,17 +14,46 @@ export const teamOf = (i: number) => `team${i % TEAMS}`;
 const CYCLE = ['queued', 'answered', 'on_call', 'ended', 'wrap_up', 'available'] as const;
 export const STATE_STEPS = new Set<string>(['on_call', 'wrap_up', 'available']);
 
+/** Where a FloorTraffic is in its sequence (to carry it on in another thread and back). */
+export interface TrafficState { agents: number; prefix: string; step: Uint8Array; calls: Uint32Array; seq: number; seed: number }
+
 export class FloorTraffic {
   private step: Uint8Array;
   private calls: Uint32Array;
   private seq = 0;
-  private rnd: () => number;
+  private seed: number;
 
   constructor(readonly agents: number, readonly prefix: string, seed = 1) {
     this.step = new Uint8Array(agents);
     this.calls = new Uint32Array(agents);
-    let s = seed >>> 0;
-    this.rnd = () => { s = (s + 0x6d2b79f5) >>> 0; let t = s; t = Math.imul(t ^ (t >>> 15), t | 1); t ^= t + Math.imul(t ^ (t >>> 7), t | 61); return ((t ^ (t >>> 14)) >>> 0) / 4294967296; };
+    this.seed = seed >>> 0;
+  }
+
+  private rnd(): number {
+    const s = this.seed = (this.seed + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  }
+
+  state(): TrafficState {
+    return { agents: this.agents, prefix: this.prefix, step: this.step.slice(), calls: this.calls.slice(), seq: this.seq, seed: this.seed };
+  }
+
+  /** Continues from `st` (made by state(), here or in another thread). */
+  adopt(st: TrafficState): void {
+    if (st.agents !== this.agents || st.prefix !== this.prefix) throw new Error('traffic state of another floor');
+    this.step = Uint8Array.from(st.step);
+    this.calls = Uint32Array.from(st.calls);
+    this.seq = st.seq;
+    this.seed = st.seed;
+  }
+
+  static from(st: TrafficState): FloorTraffic {
+    const t = new FloorTraffic(st.agents, st.prefix);
+    t.adopt(st);
+    return t;
   }
 
   private id(): string { return `${this.prefix}-${(this.seq++).toString(36)}`; }

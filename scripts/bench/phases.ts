@@ -4,6 +4,8 @@ import { io as connect, type Socket } from 'socket.io-client';
 import type { EventInput } from '../../shared/events.ts';
 import { startRedisServer } from '../../server/test-support/redis-server.ts';
 import { FloorTraffic } from './events.ts';
+import { OpenLoopSender } from './open-loop.ts';
+import { connectWire, eventPayload, SharedDecode } from './wire-client.ts';
 import { Child, cpuMs, Histogram, median, post, round, sleep } from './harness.ts';
 import { BENCH_SECRETS } from './protocol.ts';
 
@@ -35,67 +37,118 @@ async function seedLogins(port: number, traffic: FloorTraffic): Promise<void> {
   }
 }
 
-/** Open-loop sender: event i is due at t0 + i/rate; every due event is posted at once with ts = its scheduled time. */
-function openLoop(port: number, traffic: FloorTraffic, rate: number) {
-  const t0 = Math.ceil(Date.now()) + 20;
-  let i = 0;
-  let sent = 0;
-  let failed = 0;
-  const inflight = new Set<Promise<unknown>>();
-  const timer = setInterval(() => {
-    const now = Date.now();
-    const due: EventInput[] = [];
-    for (let at = t0 + (i * 1000) / rate; at <= now; at = t0 + (++i * 1000) / rate) due.push(traffic.next(Math.floor(at)));
-    if (due.length === 0) return;
-    sent += due.length;
-    const p = post(port, '/api/v1/events', JSON.stringify(due), INGEST_HEADERS).then((r) => { if (r.status !== 202) failed += due.length; }, () => { failed += due.length; });
-    inflight.add(p);
-    void p.finally(() => inflight.delete(p));
-  }, 1);
-  return {
-    get sent() { return sent; },
-    get failed() { return failed; },
-    async stop() { clearInterval(timer); await Promise.all(inflight); },
-  };
-}
-
-type Client = Socket;
-
-async function connectClients(port: number, n: number, onSnapshot: (bytes: number) => void): Promise<Client[]> {
-  const clients: Client[] = [];
-  for (let from = 0; from < n; from += 50) {
-    const wave = Array.from({ length: Math.min(50, n - from) }, () => new Promise<Client>((resolve, reject) => {
-      const s = connect(`http://127.0.0.1:${port}`, { auth: { token: BENCH_SECRETS.displayToken }, transports: ['websocket'], reconnection: false, forceNew: true });
-      const timer = setTimeout(() => reject(new Error('client: no snapshot within 30 s')), 30_000);
-      s.once('floor:snapshot', (snap: unknown) => { clearTimeout(timer); if (clients.length === 0) onSnapshot(Buffer.byteLength(JSON.stringify(snap))); resolve(s); });
-      s.once('connect_error', (err) => { clearTimeout(timer); reject(err); });
-    }));
-    clients.push(...(await Promise.all(wave)));
-  }
-  return clients;
-}
-
-const closeClients = (clients: Client[]) => { for (const c of clients) c.disconnect(); };
+/** What a screen needs from one `floor:delta`, decoded once per distinct frame. */
+interface FrameInfo { seq: number; asOfMs: number; bytes: number; stateSince: number[] }
 
 interface AgentPatchLike { stateSince?: number; state?: string }
-interface DeltaLike { asOf?: string; agents?: { upsert?: AgentPatchLike[] } }
+interface DeltaLike { seq?: number; asOf?: string; agents?: { upsert?: AgentPatchLike[] } }
+
+function frameInfo(d: DeltaLike, bytes: number): FrameInfo {
+  const stateSince: number[] = [];
+  // A patch that carries a new state and its stateSince is the arrival of that state change.
+  for (const p of d.agents?.upsert ?? []) if (p.stateSince !== undefined && p.state !== undefined) stateSince.push(p.stateSince);
+  return { seq: d.seq ?? NaN, asOfMs: d.asOf === undefined ? NaN : Date.parse(d.asOf), bytes, stateSince };
+}
+
+const seqOf = (snap: unknown) => (snap as { seq?: number }).seq ?? NaN;
+
+/**
+ * The screens of a latency run. Most are `wire` screens (wire-client.ts): real websockets that
+ * stamp every frame's arrival, with each distinct frame decoded once for all of them. A few are
+ * real `socket.io-client` connections that decode every frame themselves (the browser's path).
+ * Both kinds call `onDelta(screen, arrival, frame)` and keep per-screen seq checks.
+ */
+interface Screens {
+  n: number;
+  realIndexes: Set<number>;
+  /** The `socket.io-client` screens (the first `real` of them). */
+  real: Socket[];
+  lastSeq: Float64Array;
+  gaps: number;
+  /** Closes every screen (but `keep`, a screen index). */
+  close(keep?: number): void;
+  decode: { decoded: number; reused: number };
+}
+
+async function connectScreens(port: number, n: number, real: number, onDelta: (screen: number, arrival: number, f: FrameInfo) => void, onSnapshot: (bytes: number) => void): Promise<Screens> {
+  const auth = { token: BENCH_SECRETS.displayToken };
+  const lastSeq = new Float64Array(n).fill(NaN);
+  const realClients: Socket[] = [];
+  const closers = new Map<number, () => void>();
+  const screens: Screens = { n, realIndexes: new Set(), real: realClients, lastSeq, gaps: 0, close: (keep) => { for (const [ci, c] of closers) if (ci !== keep) { c(); closers.delete(ci); } }, decode: { decoded: 0, reused: 0 } };
+  const DELTA_PREFIX = Buffer.byteLength('42["floor:delta",');
+  const deltas = new SharedDecode((frame) => frameInfo(eventPayload(frame) as DeltaLike, frame.length - DELTA_PREFIX - 1));
+  const snaps = new SharedDecode((frame) => ({ seq: seqOf(eventPayload(frame)), bytes: frame.length - Buffer.byteLength('42["floor:snapshot",') - 1 }));
+  const delta = (ci: number, arrival: number, f: FrameInfo) => {
+    if (Number.isFinite(lastSeq[ci]!) && f.seq !== lastSeq[ci]! + 1) screens.gaps++;
+    lastSeq[ci] = f.seq;
+    onDelta(ci, arrival, f);
+  };
+  let snapshotSeen = false;
+  const snapshot = (ci: number, seq: number, bytes: number) => {
+    lastSeq[ci] = seq;
+    if (!snapshotSeen) { snapshotSeen = true; onSnapshot(bytes); }
+  };
+  // The real clients are spread over the connection order (the first one is used for the wire figures).
+  const step = real > 0 ? Math.floor(n / real) : Infinity;
+  for (let k = 0; k < real; k++) screens.realIndexes.add(k * step);
+  const one = (ci: number) => {
+    if (screens.realIndexes.has(ci)) {
+      return new Promise<void>((resolve, reject) => {
+        const s = connect(`http://127.0.0.1:${port}`, { auth, transports: ['websocket'], reconnection: false, forceNew: true });
+        const timer = setTimeout(() => reject(new Error('client: no snapshot within 30 s')), 30_000);
+        s.once('floor:snapshot', (snap: unknown) => { clearTimeout(timer); snapshot(ci, seqOf(snap), Buffer.byteLength(JSON.stringify(snap))); resolve(); });
+        s.once('connect_error', (err) => { clearTimeout(timer); reject(err); });
+        s.on('floor:delta', (d: DeltaLike) => { const arrival = nowMs(); delta(ci, arrival, frameInfo(d, Buffer.byteLength(JSON.stringify(d)))); });
+        realClients.push(s);
+        closers.set(ci, () => s.disconnect());
+      });
+    }
+    let gotSnapshot: () => void = () => {};
+    const snapshotIn = new Promise<void>((r) => { gotSnapshot = r; });
+    return connectWire(port, auth, (name, frame, arrival) => {
+      if (name === 'floor:delta') delta(ci, arrival, deltas.get(frame));
+      else if (name === 'floor:snapshot') { const s = snaps.get(frame); snapshot(ci, s.seq, s.bytes); gotSnapshot(); }
+    }, nowMs).then(async (w) => {
+      closers.set(ci, () => w.close());
+      await snapshotIn;
+    });
+  };
+  for (let from = 0; from < n; from += 50) await Promise.all(Array.from({ length: Math.min(50, n - from) }, (_, k) => one(from + k)));
+  screens.decode = { get decoded() { return deltas.decoded; }, get reused() { return deltas.reused; } };
+  return screens;
+}
 
 export interface LatencyResult {
   p50Ms: number; p99Ms: number; maxMs: number; samples: number;
+  /** The `socket.io-client` screens alone (full decode of every frame). */
+  realClients: { clients: number; p50Ms: number; p99Ms: number; samples: number };
+  /** How late the generator itself sent the events (ms after their scheduled time). */
+  sendLag: { p50Ms: number; p99Ms: number; maxMs: number };
+  /**
+   * Where the latency goes: event's scheduled time → the frame's asOf stamp (ingest, fold, waiting
+   * for the frame), and asOf → arrival at a screen (projection, fan-out, delivery), per screen.
+   */
+  parts: { toFrameP50Ms: number; toFrameP99Ms: number; deliveryP50Ms: number; deliveryP99Ms: number };
+  /** Deltas whose seq was not the previous one + 1 on some screen (should be 0). */
+  seqGaps: number;
   eventsSent: number; eventsFailed: number; eventsPerSec: number;
   serverCpuPct: number; generator: GeneratorLoad;
   maxFramesPerSecPerScreen: number; frameBytesMedian: number;
+  /** Distinct delta frames decoded by the wire screens, and frames that reused such a decoding. */
+  framesDecoded: number; framesShared: number;
   snapshotBytes: number; bytesPerClient: number;
   /** Single state changes on an otherwise quiet floor (floorboard only). */
   singleChangeDeltaBytes?: number[];
 }
 
 /**
- * Event → screen latency: `agents` logged in, `clients` sockets, `rate` events/s open-loop.
- * Latency = arrival of the patch at a client − the event's scheduled send time (its ts, which the
- * agent row carries back as stateSince), over every client.
+ * Event → screen latency: `agents` logged in, `clients` screens (`realClients` of them
+ * socket.io-client, the rest wire screens), `rate` events/s open-loop. Latency = arrival of the
+ * patch at a screen − the event's scheduled send time (its ts, which the agent row carries back as
+ * stateSince), over every screen.
  */
-export async function latency(kind: 'floorboard' | 'bare-io', opts: { agents: number; rate: number; clients: number; warmMs: number; measureMs: number }): Promise<LatencyResult> {
+export async function latency(kind: 'floorboard' | 'bare-io', opts: { agents: number; rate: number; clients: number; realClients?: number; warmMs: number; measureMs: number; postEveryMs?: number }): Promise<LatencyResult> {
   const child = await Child.start(kind);
   try {
     const traffic = new FloorTraffic(opts.agents, `lat-${kind}-${Date.now().toString(36)}`);
@@ -103,57 +156,97 @@ export async function latency(kind: 'floorboard' | 'bare-io', opts: { agents: nu
     await sleep(300);
     const heap0 = await child.heap();
     let snapshotBytes = 0;
-    const clients = await connectClients(child.port, opts.clients, (b) => { snapshotBytes = b; });
-    await sleep(500);
-    const heap1 = await child.heap();
     const hist = new Histogram();
+    const realHist = new Histogram();
     let window = { from: Infinity, to: Infinity };
-    const frames: Uint16Array[] = clients.map(() => new Uint16Array(Math.ceil(opts.measureMs / 1000) + 2));
+    const frames: Uint16Array[] = Array.from({ length: opts.clients }, () => new Uint16Array(Math.ceil(opts.measureMs / 1000) + 2));
     const frameBytes: number[] = [];
-    clients.forEach((c, ci) => {
-      c.on('floor:delta', (d: DeltaLike) => {
-        const arrival = nowMs();
-        if (arrival >= window.from && arrival < window.to + 2000) {
+    let lastSizedSeq = NaN;
+    const toFrame = new Histogram();
+    const delivery = new Histogram();
+    const seenFrames = new Set<string>();
+    let realIndexes = new Set<number>();
+    // The hot path only logs each arrival (screen, time, frame); the figures are made after the run,
+    // so that the generator's own accounting does not delay the next screen's read.
+    let recording = false;
+    let log = { n: 0, screen: new Uint16Array(1 << 16), at: new Float64Array(1 << 16), frame: [] as FrameInfo[] };
+    const onDelta = (ci: number, arrival: number, f: FrameInfo) => {
+      if (!recording) return;
+      if (log.n === log.at.length) {
+        const screen = new Uint16Array(log.n * 2); screen.set(log.screen);
+        const at = new Float64Array(log.n * 2); at.set(log.at);
+        log = { n: log.n, screen, at, frame: log.frame };
+      }
+      log.screen[log.n] = ci; log.at[log.n] = arrival; log.frame[log.n] = f; log.n++;
+    };
+    const tally = () => {
+      for (let k = 0; k < log.n; k++) {
+        const ci = log.screen[k]!, arrival = log.at[k]!, f = log.frame[k]!;
+        if (arrival < window.to + 2000) {
           // Frames per second by the server's stamp (asOf), not by arrival: a backed-up client
           // receives several late frames at once, which says nothing about the server's pacing.
-          const sec = Math.floor(((d.asOf === undefined ? arrival : Date.parse(d.asOf)) - window.from) / 1000);
+          const sec = Math.floor(((Number.isNaN(f.asOfMs) ? arrival : f.asOfMs) - window.from) / 1000);
           if (sec >= 0 && sec < frames[ci]!.length) frames[ci]![sec]!++;
-          if (ci === 0 && frameBytes.length < 5000) frameBytes.push(Buffer.byteLength(JSON.stringify(d)));
+          if (f.seq !== lastSizedSeq && frameBytes.length < 5000) { lastSizedSeq = f.seq; frameBytes.push(f.bytes); }
+          if (f.stateSince.length > 0) delivery.record(arrival - f.asOfMs);
         }
-        for (const p of d.agents?.upsert ?? []) {
-          if (p.stateSince === undefined || p.state === undefined) continue;
-          if (p.stateSince >= window.from && p.stateSince < window.to) hist.record(arrival - p.stateSince);
+        // The first screen to get a frame records how long its patches took to make it into a frame.
+        const frameKey = `${f.seq}|${f.asOfMs}`;
+        const firstSight = !seenFrames.has(frameKey);
+        if (firstSight) seenFrames.add(frameKey);
+        const real = realIndexes.has(ci);
+        for (const since of f.stateSince) {
+          if (since < window.from || since >= window.to) continue;
+          hist.record(arrival - since);
+          if (real) realHist.record(arrival - since);
+          if (firstSight) toFrame.record(f.asOfMs - since);
         }
-      });
-    });
-    const sender = openLoop(child.port, traffic, opts.rate);
+      }
+    };
+    const screens = await connectScreens(child.port, opts.clients, Math.min(opts.clients, opts.realClients ?? 10), onDelta, (b) => { snapshotBytes = b; });
+    realIndexes = screens.realIndexes;
+    await sleep(500);
+    const heap1 = await child.heap();
+    const sender = OpenLoopSender.start(child.port, traffic, opts.rate, INGEST_HEADERS, opts.postEveryMs);
     await sleep(opts.warmMs);
     const cpu0 = await child.cpu();
-    const sent0 = sender.sent;
+    const sent0 = (await sender.stats(true)).sent;
+    const gaps0 = screens.gaps;
     const probe = generatorProbe();
-    window = { from: Date.now(), to: Date.now() + opts.measureMs };
+    window = { from: nowMs(), to: nowMs() + opts.measureMs };
+    recording = true;
     await sleep(opts.measureMs);
-    const eventsSent = sender.sent - sent0;
+    const during = await sender.stats(true);
+    const eventsSent = during.sent - sent0;
     const generator = probe();
     const cpu1 = await child.cpu();
-    const elapsedMs = Date.now() - window.from;
-    await sender.stop();
+    const elapsedMs = nowMs() - window.from;
+    const { failed: eventsFailed } = await sender.stop();
     await sleep(1500); // late arrivals of events scheduled in the window
+    recording = false;
+    const seqGaps = screens.gaps - gaps0;
+    tally();
     // Whole seconds inside the window only (the last one may be partial).
     let maxFps = 0;
     for (const f of frames) for (let s = 0; s < Math.floor(opts.measureMs / 1000); s++) maxFps = Math.max(maxFps, f[s]!);
 
     let singleChangeDeltaBytes: number[] | undefined;
-    if (kind === 'floorboard') {
-      closeClients(clients.slice(1));
-      singleChangeDeltaBytes = await singleChanges(child.port, clients[0]!, traffic, 40);
+    const first = screens.real[0];
+    if (kind === 'floorboard' && first) {
+      screens.close(0); // a quiet floor: only the first screen (a socket.io-client one) stays
+      singleChangeDeltaBytes = await singleChanges(child.port, first, traffic, 40);
     }
-    closeClients(clients);
+    screens.close();
     return {
       p50Ms: round(hist.percentile(50)), p99Ms: round(hist.percentile(99)), maxMs: round(hist.max), samples: hist.n,
-      eventsSent, eventsFailed: sender.failed, eventsPerSec: round(eventsSent / (opts.measureMs / 1000)),
+      realClients: { clients: screens.real.length, p50Ms: round(realHist.percentile(50)), p99Ms: round(realHist.percentile(99)), samples: realHist.n },
+      sendLag: { p50Ms: during.lag.p50Ms, p99Ms: during.lag.p99Ms, maxMs: during.lag.maxMs },
+      parts: { toFrameP50Ms: round(toFrame.percentile(50)), toFrameP99Ms: round(toFrame.percentile(99)), deliveryP50Ms: round(delivery.percentile(50)), deliveryP99Ms: round(delivery.percentile(99)) },
+      seqGaps,
+      eventsSent, eventsFailed, eventsPerSec: round(eventsSent / (opts.measureMs / 1000)),
       serverCpuPct: round((cpuMs(cpu0, cpu1) / elapsedMs) * 100),
       generator, maxFramesPerSecPerScreen: maxFps, frameBytesMedian: median(frameBytes),
+      framesDecoded: screens.decode.decoded, framesShared: screens.decode.reused,
       snapshotBytes, bytesPerClient: Math.round((heap1 - heap0) / opts.clients),
       ...(singleChangeDeltaBytes ? { singleChangeDeltaBytes } : {}),
     };
@@ -163,7 +256,7 @@ export async function latency(kind: 'floorboard' | 'bare-io', opts: { agents: nu
 }
 
 /** Bytes of the delta(s) one agent state change causes on a quiet floor. */
-async function singleChanges(port: number, client: Client, traffic: FloorTraffic, n: number): Promise<number[]> {
+async function singleChanges(port: number, client: Socket, traffic: FloorTraffic, n: number): Promise<number[]> {
   const out: number[] = [];
   let bytes = 0;
   const onDelta = (d: unknown) => { bytes += Buffer.byteLength(JSON.stringify(d)); };
@@ -190,19 +283,19 @@ export async function scaling(agents: number, opts: { rate: number; clients: num
   try {
     const traffic = new FloorTraffic(agents, `scale-${agents}`);
     await seedLogins(child.port, traffic);
-    const clients = await connectClients(child.port, opts.clients, () => {});
-    const sender = openLoop(child.port, traffic, opts.rate);
+    const screens = await connectScreens(child.port, opts.clients, opts.clients, () => {}, () => {});
+    const sender = OpenLoopSender.start(child.port, traffic, opts.rate, INGEST_HEADERS);
     await sleep(opts.warmMs);
     const probe = generatorProbe();
     const cpu0 = await child.cpu();
-    const events0 = sender.sent;
+    const events0 = (await sender.stats()).sent;
     await sleep(opts.measureMs);
     const cpu1 = await child.cpu();
     // Events sent while the server's CPU was being counted (between the two readings).
-    const events = sender.sent - events0;
+    const events = (await sender.stats()).sent - events0;
     const generator = probe();
     await sender.stop();
-    closeClients(clients);
+    screens.close();
     const serverCpuMs = cpuMs(cpu0, cpu1);
     return { agents, events, serverCpuMs: round(serverCpuMs), cpuPerEventUs: round((serverCpuMs * 1000) / events, 2), generator };
   } finally {

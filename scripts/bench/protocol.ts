@@ -16,5 +16,5 @@ export type ChildReply =
   | { cmd: 'cpu'; cpu: CpuUsage; heapUsed: number }
   | { cmd: 'heap'; heapUsed: number }
   | { cmd: 'xadd'; events: number; ms: number }
-  | { cmd: 'engine-mem'; agents: number; stages: { calls: number; eventsPerAgent: number; bytesPerAgent: number }[] }
+  | { cmd: 'engine-mem'; agents: number; stages: { calls: number; eventsPerAgent: number; bytesPerAgent: number }[]; rosterBytesPerAgent: number }
   | { cmd: 'error'; message: string };

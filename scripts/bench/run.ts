@@ -52,6 +52,14 @@ const results = {
     generatorCpuPct: fb.generator.cpuPct, generatorLoopDelayP99Ms: fb.generator.loopDelayP99Ms,
     baselineGeneratorCpuPct: bare.generator.cpuPct, generatorLimited: fb.generator.limited || bare.generator.limited,
     maxFramesPerSecPerScreen: fb.maxFramesPerSecPerScreen, frameBytesMedian: fb.frameBytesMedian, baselineFrameBytesMedian: bare.frameBytesMedian,
+    generatorLoopDelayP99MsBare: bare.generator.loopDelayP99Ms,
+    /** The few socket.io-client screens alone (full decode of every frame), beside all screens. */
+    realClients: fb.realClients, baselineRealClients: bare.realClients,
+    /** How late the generator itself sent the events (already inside the latency figures). */
+    sendLag: fb.sendLag, baselineSendLag: bare.sendLag,
+    /** scheduled time → frame stamp (ingest, fold, frame wait), frame stamp → arrival (fan-out, delivery). */
+    parts: fb.parts, baselineParts: bare.parts,
+    seqGaps: fb.seqGaps + bare.seqGaps,
   },
   ingest: {
     memoryEventsPerSec: ing.memory.eventsPerSec, memoryBaselineEventsPerSec: ing.parse.eventsPerSec,
@@ -106,5 +114,9 @@ console.log(`generator CPU (one core): latency ${gen(fb.generator)} (bare ${gen(
 if (results.latency.generatorLimited || results.ingest.generatorLimited) console.log('NOTE: the load generator, not the server, was the limit in at least one phase marked LIMIT; those figures understate the server.');
 if (results.ingest.poolExhausted) console.log('NOTE: the ingest body pool ran out before the window ended; the ingest figure is a lower bound.');
 console.log(`server CPU: latency ${fb.serverCpuPct}% (bare ${bare.serverCpuPct}%), ingest memory ${ing.memory.serverCpuPct}%, redis ${ing.redis.serverCpuPct}%`);
+const parts = (r: typeof fb) => `to frame p50/p99 ${r.parts.toFrameP50Ms}/${r.parts.toFrameP99Ms} ms, frame → screen ${r.parts.deliveryP50Ms}/${r.parts.deliveryP99Ms} ms, generator send lag ${r.sendLag.p50Ms}/${r.sendLag.p99Ms} ms, loop delay p99 ${r.generator.loopDelayP99Ms} ms; socket.io-client screens p50/p99 ${r.realClients.p50Ms}/${r.realClients.p99Ms} ms`;
+console.log(`latency parts: floorboard ${parts(fb)}`);
+console.log(`               bare       ${parts(bare)}`);
+if (results.latency.seqGaps > 0) console.log(`NOTE: ${results.latency.seqGaps} deltas arrived out of sequence on some screen (a screen would resync).`);
 console.log(`wrote ${out} in ${results.durationSec} s${pinned ? '' : ' (taskset missing: processes not pinned)'}`);
 process.exit(0);

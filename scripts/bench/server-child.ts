@@ -25,7 +25,8 @@ import { IngestService } from '../../server/ingest/ingest-service.ts';
 import { FRAME_MS } from '../../server/floor/floor-service.ts';
 import { MemoryLog } from '../../server/store/memory-log.ts';
 import { RedisLog } from '../../server/store/redis-log.ts';
-import { FloorTraffic } from './events.ts';
+import { agentId, FloorTraffic, teamOf } from './events.ts';
+import { resolveEntry } from '../../server/schedule/roster.ts';
 import type { ChildReply, ChildRequest } from './protocol.ts';
 import { BENCH_SECRETS } from './protocol.ts';
 
@@ -115,9 +116,28 @@ async function xaddBaseline(url: string, durationMs: number, batch: number, conc
   return { events, ms };
 }
 
-/** Heap of the pure engine + projector for `agents` agents: logged in, then after some calls each. */
-function engineMemory(agents: number, stages: number[]): { agents: number; stages: { calls: number; eventsPerAgent: number; bytesPerAgent: number }[] } {
-  const base = heapAfterGc();
+/** Heap after a full GC plus the ArrayBuffers outside it (the engine's fold tables live there). */
+function memoryAfterGc(): number {
+  for (let i = 0; i < 3; i++) gc?.();
+  const m = process.memoryUsage();
+  return m.heapUsed + m.arrayBuffers;
+}
+
+export interface EngineMemoryStage { calls: number; eventsPerAgent: number; bytesPerAgent: number }
+
+/**
+ * Memory of the pure engine + projector for `agents` agents (heap and ArrayBuffers): logged in,
+ * then after some call cycles each; then what a roster of today adds per rostered agent. The same
+ * run on a small floor goes first, so code compiled and shapes created on first use (the same
+ * for any floor) are in the baseline, not in the per-agent figures.
+ */
+function engineMemory(agents: number, stages: number[]): { agents: number; stages: EngineMemoryStage[]; rosterBytesPerAgent: number } {
+  floorMemory(Math.min(100, agents), stages, () => 0);
+  const base = memoryAfterGc();
+  return floorMemory(agents, stages, (at) => at - base);
+}
+
+function floorMemory(agents: number, stages: number[], used: (memory: number) => number): { agents: number; stages: EngineMemoryStage[]; rosterBytesPerAgent: number } {
   const engine = new FloorEngine(defaultEngineConfig());
   const projector = new FloorProjector(engine);
   const ingest = new IngestService(new MemoryLog());
@@ -126,7 +146,8 @@ function engineMemory(agents: number, stages: number[]): { agents: number; stage
   let ts = Date.now() - 8 * 3600_000;
   for (const e of ingest.validate(traffic.logins(ts))) engine.apply(e);
   projector.delta(ts);
-  const out: { calls: number; eventsPerAgent: number; bytesPerAgent: number }[] = [{ calls: 0, eventsPerAgent: 1, bytesPerAgent: Math.round((heapAfterGc() - base) / agents) }];
+  const perAgent = (bytes: number) => Math.round(bytes / agents);
+  const out: EngineMemoryStage[] = [{ calls: 0, eventsPerAgent: 1, bytesPerAgent: perAgent(used(memoryAfterGc())) }];
   let calls = 0;
   for (const target of stages) {
     for (; calls < target; calls++) {
@@ -140,10 +161,16 @@ function engineMemory(agents: number, stages: number[]): { agents: number; stage
       engine.tick(ts);
       projector.delta(ts);
     }
-    out.push({ calls, eventsPerAgent: 1 + calls * 6, bytesPerAgent: Math.round((heapAfterGc() - base) / agents) });
+    out.push({ calls, eventsPerAgent: 1 + calls * 6, bytesPerAgent: perAgent(used(memoryAfterGc())) });
   }
-  if (engine.agents.size !== agents) throw new Error('engine lost agents');
-  return { agents, stages: out };
+  if (engine.agentCount !== agents) throw new Error('engine lost agents');
+  // Today's roster: a shift with two short breaks and a meal for every agent.
+  const before = memoryAfterGc();
+  const day = engine.cal.dayKey(ts);
+  const activities = [{ type: 'short_break', start: '10:00', end: '10:05' }, { type: 'meal', start: '12:00', end: '12:30' }, { type: 'short_break', start: '15:00', end: '15:05' }] as const;
+  engine.setSchedule(day, Array.from({ length: agents }, (_, a) => resolveEntry(engine.cfg.tz, day, { agentId: agentId(a), teamId: teamOf(a), shiftStart: '08:00', shiftEnd: '16:00', activities: [...activities] })));
+  projector.delta(ts);
+  return { agents, stages: out, rosterBytesPerAgent: perAgent(memoryAfterGc() - before) };
 }
 
 process.on('message', (raw) => {

@@ -65,9 +65,13 @@ export class AgentBook {
   private windows: (number[] | null)[] = [];
   private liveNotes: (number[] | null)[] = [];
   private baseNotes: (number[] | null)[] = [];
-  /** Each agent's state changes of today, and how many appends each had since it was made one flat string. */
+  /**
+   * Each agent's state changes of today; how many appends each had since it was last flattened
+   * (each leaves a string piece and a link until then); and the cutoff it was last trimmed to.
+   */
   private timelines: string[] = [];
   private tlPieces: number[] = [];
+  private tlTrimmedTo: number[] = [];
   private codec = new TimelineCodec();
   /** Agents with a window (each once): compaction looks at these, never at the whole floor. */
   private queue: number[] = [];
@@ -190,13 +194,15 @@ export class AgentBook {
 
   /**
    * Drops state changes before `from` that the base accounts for, keeping the one in force at
-   * `from`; after appends, stores the timeline as one flat string again (each append leaves a
-   * string piece and a link to it until the string is flattened).
+   * `from` (once per new `from`: a day), and makes the timeline one flat string again after appends.
    */
   private trimTimeline(i: number, from: number): void {
-    const trimmed = this.codec.trim(this.timelines[i]!, this.base.get(i, F.timelineLen), from);
-    if (trimmed) this.base.set(i, F.timelineLen, this.base.get(i, F.timelineLen) - trimmed.removed);
-    if (trimmed || (this.tlPieces[i] ?? 0) > 0) { this.timelines[i] = flatString(trimmed?.text ?? this.timelines[i]!); this.tlPieces[i] = 0; }
+    if (this.tlTrimmedTo[i] !== from) {
+      this.tlTrimmedTo[i] = from;
+      const trimmed = this.codec.trim(this.timelines[i]!, this.base.get(i, F.timelineLen), from);
+      if (trimmed) { this.base.set(i, F.timelineLen, this.base.get(i, F.timelineLen) - trimmed.removed); this.timelines[i] = trimmed.text; }
+    }
+    if ((this.tlPieces[i] ?? 0) > 0) { flatten(this.timelines[i]!); this.tlPieces[i] = 0; }
   }
 
   teamOf(i: number): number { return this.live.get(i, F.team); }
@@ -258,8 +264,11 @@ export class AgentBook {
   }
 }
 
-/** A string's characters in one piece (joining single characters builds a flat string). */
-const flatString = (s: string) => s.split('').join('');
+/**
+ * Makes V8 store a string built by appends as one piece (in place: converting a string to a
+ * number flattens it first), so the pieces and links of the appends can be collected.
+ */
+const flatten = (s: string) => { void Number(s); };
 
 /** "YYYY-MM-DD" of a day index (days since 1970-01-01; the index is of the local date, so UTC gives it back). */
 const dayKeys = new Map<number, string>();

@@ -1,20 +1,31 @@
 import type { Server as HttpServer } from 'node:http';
 import type { Logger } from 'pino';
 import { Server, type Socket } from 'socket.io';
+import { applyDelta, type Delta } from '../../shared/delta.ts';
+import type { Snapshot } from '../../shared/snapshot.ts';
 import type { ClientToServerEvents, InterServerEvents, ServerToClientEvents, SocketData } from '../../shared/socket.ts';
 import type { AuthService } from '../auth/auth-service.ts';
 import { DASHBOARD_ROLES, type Scope } from '../auth/principal.ts';
 import type { FloorService } from '../floor/floor-service.ts';
 import { cookieValue, SESSION_COOKIE } from '../http/middleware.ts';
 import { originAllowed } from '../http/security.ts';
+import { FrameGroups, type FrameGroup } from './frame-groups.ts';
 import { scopeDelta, scopeSnapshot } from './scope-filter.ts';
 
 type FloorSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type FloorIo = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 
-interface Room { key: string; scope: Scope; seq: number }
+/**
+ * The screens of one scope. Its deltas go to its phase groups (frame-groups.ts), each numbering its
+ * own frames. `snapshot` is the room's last scoped snapshot, kept current by its deltas.
+ */
+interface Room { key: string; scope: Scope; snapshot: { at: number; snap: Snapshot } | null }
 
 const SNAPSHOT_REUSE_MS = 1000;
+
+/** The frame schedule behind a socket server (tests and diagnostics). */
+const framesOfIo = new WeakMap<FloorIo, FrameGroups>();
+export const frameGroupsOf = (io: FloorIo): FrameGroups | undefined => framesOfIo.get(io);
 
 const roomKey = (s: Scope) => `scope:${s.teams?.join(',') ?? '*'}|${s.queues?.join(',') ?? '*'}`;
 
@@ -27,9 +38,12 @@ function narrow(scope: Scope, requested: unknown, floor: FloorService): Scope {
 
 /**
  * Live push: a screen gets the snapshot of its scope on connect (and on `floor:resync`), then the
- * coalesced deltas of that scope, each room numbering its own deltas so gaps can be detected.
+ * coalesced deltas of that scope. The screens of a scope are split into phase groups that get their
+ * frames at different moments of the frame period (each group at most every FRAME_MS); each group
+ * numbers its own frames, so a screen sees contiguous seq numbers and can detect gaps.
+ * `framePhases` (default PHASE_GROUPS) sets the number of groups; 1 sends all screens at once.
  */
-export function attachRealtime(http: HttpServer, deps: { auth: AuthService; floor: FloorService; logger: Logger; allowedOrigins?: readonly string[] }): FloorIo {
+export function attachRealtime(http: HttpServer, deps: { auth: AuthService; floor: FloorService; logger: Logger; allowedOrigins?: readonly string[]; framePhases?: number }): FloorIo {
   const { auth, floor, logger } = deps;
   const allowedOrigins = deps.allowedOrigins ?? [];
   const io: FloorIo = new Server(http, {
@@ -38,6 +52,13 @@ export function attachRealtime(http: HttpServer, deps: { auth: AuthService; floo
     allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin, req.headers.host, allowedOrigins)),
   });
   const rooms = new Map<string, Room>();
+  const frames = new FrameGroups({
+    flush: () => floor.flush(),
+    send: (group, delta) => { io.to(group.name).emit('floor:delta', delta); },
+    ...(deps.framePhases !== undefined ? { phases: deps.framePhases } : {}),
+  });
+  http.once('close', () => frames.stop());
+  framesOfIo.set(io, frames);
 
   io.use(async (socket, next) => {
     const hs = socket.handshake;
@@ -50,26 +71,30 @@ export function attachRealtime(http: HttpServer, deps: { auth: AuthService; floo
   });
 
   /**
-   * Scoped snapshots, shared by the screens of a room until the next delta (or for 1 s at most):
-   * when every TV reconnects at once (a restart, a network blip) the floor is projected once per
-   * room, not once per screen. A cached one is exactly what the room's deltas continue from.
+   * Scoped snapshots, shared by the screens of a room for 1 s at most: when every TV reconnects at
+   * once (a restart, a network blip) the floor is projected once per room, not once per screen.
+   * The room's deltas are applied to the cached one, so it stays what a screen that had it shows.
+   * A group's next frame holds every delta since the group's previous frame plus a flush made just
+   * before it is sent, which carries the fields a fresh snapshot shows newer than the deltas did
+   * (the projector's "owed" fields): so a screen that starts from a snapshot with its group's seq
+   * ends, after that frame, on the current values.
    */
-  const snapshots = new Map<string, { at: number; snap: ReturnType<typeof scopeSnapshot> }>();
-  const sendSnapshot = (socket: FloorSocket, room: Room) => {
-    let cached = snapshots.get(room.key);
+  const sendSnapshot = (socket: FloorSocket, room: Room, group: FrameGroup) => {
+    let cached = room.snapshot;
     if (!cached || Date.now() - cached.at > SNAPSHOT_REUSE_MS) {
       cached = { at: Date.now(), snap: scopeSnapshot(floor.snapshot(), room.scope) };
-      snapshots.set(room.key, cached);
+      room.snapshot = cached;
     }
-    socket.emit('floor:snapshot', { ...cached.snap, seq: room.seq });
+    socket.emit('floor:snapshot', { ...cached.snap, seq: group.seq });
   };
 
   io.on('connection', (socket) => {
     const key = roomKey(socket.data.scope);
     let room = rooms.get(key);
-    if (!room) { room = { key, scope: socket.data.scope, seq: 0 }; rooms.set(key, room); }
-    void socket.join(key);
-    sendSnapshot(socket, room);
+    if (!room) { room = { key, scope: socket.data.scope, snapshot: null }; rooms.set(key, room); }
+    const group = frames.join(key);
+    void socket.join(group.name);
+    sendSnapshot(socket, room, group);
     socket.emit('floor:status', floor.status);
     // Screens only ever ask for a resync: more than 20 messages in 10 s is a misbehaving client.
     let budget = { windowStart: Date.now(), count: 0 };
@@ -84,10 +109,10 @@ export function attachRealtime(http: HttpServer, deps: { auth: AuthService; floo
       const now = Date.now();
       if (now - lastResync < 1000) return; // one full snapshot a second at most per screen
       lastResync = now;
-      sendSnapshot(socket, rooms.get(key) ?? room);
+      sendSnapshot(socket, room, group);
     });
     socket.on('disconnect', () => {
-      if ((io.sockets.adapter.rooms.get(key)?.size ?? 0) === 0) { rooms.delete(key); snapshots.delete(key); }
+      if (frames.leave(group)) rooms.delete(key);
     });
   });
 
@@ -104,12 +129,13 @@ export function attachRealtime(http: HttpServer, deps: { auth: AuthService; floo
   });
 
   floor.onDelta((delta) => {
-    snapshots.clear();
     for (const room of rooms.values()) {
       const part = scopeDelta(delta, room.scope, { teamOf: (id) => floor.projector.teamOf(id), totalsFor: (q) => floor.projector.totalsFor(q) });
       if (!part) continue;
-      room.seq++;
-      io.to(room.key).emit('floor:delta', { ...part, seq: room.seq });
+      const d: Delta = { ...part, seq: delta.seq };
+      if (room.snapshot && Date.now() - room.snapshot.at > SNAPSHOT_REUSE_MS) room.snapshot = null;
+      if (room.snapshot) room.snapshot = { at: room.snapshot.at, snap: applyDelta(room.snapshot.snap, d) };
+      frames.publish(room.key, d);
     }
   });
 
