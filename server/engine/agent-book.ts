@@ -43,6 +43,11 @@ export interface AgentBookState {
   compacted: number;
 }
 
+/** Results of `AgentBook.apply`. */
+export const COPY = -1;
+export const IN_ORDER = 1;
+export const TOO_LATE = 2;
+
 /** The team of an agent before its first sign-in (not shown as a team). */
 export const UNASSIGNED_TEAM = 'unassigned';
 const UNASSIGNED = 1;
@@ -103,22 +108,20 @@ export class AgentBook {
   get count(): number { return this.ids.size; }
   indexOf(agentId: string): number { return this.ids.find(agentId); }
 
-  /** The index of `agentId`, adding a new agent (offline, in no team, no figures) when unknown. */
-  ensure(agentId: string): { i: number; added: boolean } {
-    const known = this.ids.find(agentId);
-    if (known !== 0) return { i: known, added: false };
+  /** Adds a new agent (offline, in no team, no figures); returns its index. */
+  add(agentId: string): number {
     const i = this.ids.idOf(agentId);
     this.live.ensure(i);
     this.base.ensure(i);
     this.live.set(i, F.team, UNASSIGNED);
     this.base.set(i, F.team, UNASSIGNED);
     this.timelines[i] = '';
-    return { i, added: true };
+    return i;
   }
 
   /** A rostered agent the floor has not seen: offline in `team` from the start (counted there). */
   addRostered(agentId: string, team: number, counters: Counters): void {
-    const { i } = this.ensure(agentId);
+    const i = this.add(agentId);
     this.live.set(i, F.team, team);
     this.live.set(i, F.inTeam, 1);
     counters.addTeamAgents(team, 1);
@@ -127,13 +130,13 @@ export class AgentBook {
   }
 
   /**
-   * Folds entry (ts, code, ref) into agent `i`. Returns null for a copy of an entry already there,
-   * else whether it came in order, and whether it is older than what the base holds (too late).
+   * Folds entry (ts, code, ref) into agent `i`. Returns COPY for a copy of an entry already there,
+   * else flags: IN_ORDER when it came in order, TOO_LATE when it is older than what the base holds.
    */
-  apply(i: number, ts: number, code: number, ref: number): { inOrder: boolean; tooLate: boolean } | null {
+  apply(i: number, ts: number, code: number, ref: number): number {
     const old = this.windows[i] ?? [];
     const at = entryPosition(old, 0, 3, ts, code, ref);
-    if (at < 0) return null;
+    if (at < 0) return COPY;
     const tooLate = ts <= this.base.get(i, F.baseTs);
     const inOrder = at === old.length;
     // Out of order: the old window is replayed (to take its amounts back), so keep it as it was.
@@ -146,7 +149,7 @@ export class AgentBook {
       this.replay(i, before, -1);
       this.replay(i, win, 1);
     }
-    return { inOrder, tooLate };
+    return (inOrder ? IN_ORDER : 0) | (tooLate ? TOO_LATE : 0);
   }
 
   /**

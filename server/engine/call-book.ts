@@ -36,6 +36,9 @@ export class CallBook {
   private inUse: string[] = [];
   /** Calls dropped by compaction so far. */
   compacted = 0;
+  /** About the last `apply`: the call was first seen behind the horizon (too late); the event came out of order. */
+  lastTooLate = false;
+  lastOutOfOrder = false;
 
   constructor(private readonly ctx: CallFoldContext, private readonly ix: EntryIndexes, private readonly hooks: CallHooks) {}
 
@@ -43,15 +46,17 @@ export class CallBook {
   has(callId: string): boolean { return this.calls.has(callId); }
 
   /**
-   * Folds a call event. Returns the call's seq (agents' entries refer to it), whether the call was
-   * first seen behind `compactedBefore` (the too-late rule), and whether the event came out of order.
+   * Folds a call event; returns the call's seq (agents' entries refer to it). `lastTooLate` tells
+   * whether the call was first seen behind `compactedBefore` (the too-late rule), `lastOutOfOrder`
+   * whether the event came out of order.
    */
-  apply(e: FloorEvent & { callId: string }, compactedBefore: number): { seq: number; tooLate: boolean; outOfOrder: boolean } {
+  apply(e: FloorEvent & { callId: string }, compactedBefore: number): number {
     let rec = this.calls.get(e.callId);
-    let tooLate = false;
+    this.lastTooLate = false;
+    this.lastOutOfOrder = false;
     if (!rec) {
       // A call first seen behind the horizon: if it had events, they were compacted away.
-      tooLate = e.ts < compactedBefore;
+      this.lastTooLate = e.ts < compactedBefore;
       rec = [++this.seq, 0];
       this.calls.set(e.callId, rec);
       this.queue.push(e.callId);
@@ -59,7 +64,7 @@ export class CallBook {
     const seq = rec[SEQ]!;
     const code = callEntry(e, this.ix);
     const at = entryPosition(rec, FROM, 2, e.ts, code, 0);
-    if (at < 0) return { seq, tooLate: false, outOfOrder: false };
+    if (at < 0) { this.lastTooLate = false; return seq; }
     if (at === rec.length) {
       // In order: only the new entry adds anything; one pass gives the facts before and after it.
       rec = insertAt(rec, at, 2, e.ts, code, 0);
@@ -67,13 +72,14 @@ export class CallBook {
       let prev: CallFacts = { waiting: [], endedAt: null, talking: false };
       const next = foldCall(rec, FROM, this.ctx, 1, at, (f) => { prev = f; });
       this.replaceFacts(rec, prev, next);
-      return { seq, tooLate, outOfOrder: false };
+      return seq;
     }
     const prev = foldCall(rec, FROM, this.ctx, -1);
     rec = insertAt(rec, at, 2, e.ts, code, 0);
     this.calls.set(e.callId, rec);
     this.replaceFacts(rec, prev, foldCall(rec, FROM, this.ctx, 1));
-    return { seq, tooLate, outOfOrder: true };
+    this.lastOutOfOrder = true;
+    return seq;
   }
 
   /** Re-folds the calls with an entry on one of `queues`, taking their counts back as `before` folded them. */

@@ -1,7 +1,7 @@
 import type { FloorEvent } from '../../shared/events.ts';
 import type { AgentState } from '../../shared/snapshot.ts';
 import { EMPTY_CENTER_CONFIG, queueLimits, queueSl, teamLimits, type CenterConfig, type QueueLimits, type TeamLimits } from '../../shared/center-config.ts';
-import { AgentBook, UNASSIGNED_TEAM, type AgentBookState, type AgentDayFigures, type AgentView } from './agent-book.ts';
+import { AgentBook, COPY, IN_ORDER, TOO_LATE, UNASSIGNED_TEAM, type AgentBookState, type AgentDayFigures, type AgentView } from './agent-book.ts';
 import { overrunAt } from './agent-fold.ts';
 import { F } from './agent-table.ts';
 import { CallBook, type CallBookState } from './call-book.ts';
@@ -9,7 +9,7 @@ import type { CallFoldContext } from './call-fold.ts';
 import { DayCalendar } from './calendar.ts';
 import { Counters, S_BREAK, STATE_CODE, STATES, type CountersState } from './counters.ts';
 import type { EngineConfig } from './engine-config.ts';
-import { agentEntry, type EntryIndexes } from './entries.ts';
+import { agentEntry, agentRef, type EntryIndexes } from './entries.ts';
 import { Interner } from './interner.ts';
 import { SortedTimes } from './sorted-times.ts';
 import { TimerQueue } from './timers.ts';
@@ -146,10 +146,9 @@ export class FloorEngine {
     let seq = 0;
     if ('callId' in e) {
       if ('queueId' in e) this.queueIds.add(e.queueId);
-      const r = this.calls.apply(e, this.compactedBefore);
-      seq = r.seq;
-      tooLate = r.tooLate;
-      if (r.outOfOrder) this.outOfOrder++;
+      seq = this.calls.apply(e, this.compactedBefore);
+      tooLate = this.calls.lastTooLate;
+      if (this.calls.lastOutOfOrder) this.outOfOrder++;
     }
     if ('agentId' in e && this.applyToAgent(e.agentId, e, seq)) tooLate = true;
     if (tooLate) this.tooLate++;
@@ -286,14 +285,16 @@ export class FloorEngine {
 
   /** Folds an agent event; true when the too-late rule applied. */
   private applyToAgent(agentId: string, e: FloorEvent, callSeq: number): boolean {
-    const { i, added } = this.agents.ensure(agentId);
-    if (added) this.teamIds.add(UNASSIGNED_TEAM);
+    let i = this.agents.indexOf(agentId);
+    if (i === 0) { i = this.agents.add(agentId); this.teamIds.add(UNASSIGNED_TEAM); }
     const live = this.agents.live;
-    const [code, ref] = agentEntry(e, this.ix, callSeq);
-    const [teamBefore, stateBefore, reasonBefore, sinceBefore] = [live.get(i, F.team), live.get(i, F.state), live.get(i, F.reason), live.get(i, F.stateSince)];
-    const r = this.agents.apply(i, e.ts, code, ref);
-    if (!r) return false;
-    if (!r.inOrder) this.outOfOrder++;
+    const teamBefore = live.get(i, F.team);
+    const stateBefore = live.get(i, F.state);
+    const reasonBefore = live.get(i, F.reason);
+    const sinceBefore = live.get(i, F.stateSince);
+    const r = this.agents.apply(i, e.ts, agentEntry(e, this.ix), agentRef(e, this.ix, callSeq));
+    if (r === COPY) return false;
+    if (!(r & IN_ORDER)) this.outOfOrder++;
     const team = live.get(i, F.team);
     if (team !== teamBefore) { this.teamIds.add(this.teamIx.at(team)); this.markTeam(teamBefore); }
     this.markTeam(team);
@@ -301,7 +302,7 @@ export class FloorEngine {
     if (e.type === 'call.answered') this.schedule.noteAnswer(this.teamIx.at(team), e.queueId);
     // The overrun follows the state, its reason and when it began (and the schedule: setSchedule).
     if (live.get(i, F.state) !== stateBefore || live.get(i, F.reason) !== reasonBefore || !Object.is(live.get(i, F.stateSince), sinceBefore)) this.updateOverrun(i);
-    return r.tooLate;
+    return (r & TOO_LATE) !== 0;
   }
 
   private updateOverrun(i: number): void {

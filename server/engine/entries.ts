@@ -42,18 +42,23 @@ export interface EntryIndexes {
   state(s: string): number;
 }
 
-/** The agent entry of an event that concerns an agent (`agentId`), as [code, ref]. */
-export function agentEntry(e: FloorEvent, ix: EntryIndexes, callSeq: number): [number, number] {
+/** The agent entry code of an event that concerns an agent (`agentId`). */
+export function agentEntry(e: FloorEvent, ix: EntryIndexes): number {
   switch (e.type) {
-    case 'agent.login': return [codeOf(AK.login, tieOf(`${e.teamId}\n${e.name ?? ''}`), e.name ? ix.name(e.name) : 0), ix.team(e.teamId)];
-    case 'agent.logout': return [codeOf(AK.logout, 0, 0), 0];
-    case 'agent.state': return [codeOf(AK.state, e.reason ? tieOf(e.reason) : 0, ix.state(e.state) + 8 * (e.reason ? ix.reason(e.reason) : 0)), 0];
-    case 'call.answered': return [codeOf(AK.answered, tieOf(`${e.callId}\n${e.queueId}`), ix.queue(e.queueId)), callSeq];
-    case 'call.dialed': return [codeOf(AK.dialed, tieOf(e.callId), 0), callSeq];
-    case 'call.ended': return [codeOf(AK.ended, tieOf(e.callId), e.outcome ? OUTCOME_CODE[e.outcome] : 0), callSeq];
-    case 'call.disposition': return [codeOf(AK.disposition, tieOf(e.callId), OUTCOME_CODE[e.outcome]), callSeq];
+    case 'agent.login': return codeOf(AK.login, tieOf(`${e.teamId}\n${e.name ?? ''}`), e.name ? ix.name(e.name) : 0);
+    case 'agent.logout': return codeOf(AK.logout, 0, 0);
+    case 'agent.state': return codeOf(AK.state, e.reason ? tieOf(e.reason) : 0, ix.state(e.state) + 8 * (e.reason ? ix.reason(e.reason) : 0));
+    case 'call.answered': return codeOf(AK.answered, tieOf(`${e.callId}\n${e.queueId}`), ix.queue(e.queueId));
+    case 'call.dialed': return codeOf(AK.dialed, tieOf(e.callId), 0);
+    case 'call.ended': return codeOf(AK.ended, tieOf(e.callId), e.outcome ? OUTCOME_CODE[e.outcome] : 0);
+    case 'call.disposition': return codeOf(AK.disposition, tieOf(e.callId), OUTCOME_CODE[e.outcome]);
     default: throw new RangeError(`${e.type} is not an agent event`);
   }
+}
+
+/** The ref of an agent entry: the team of a sign-in, the call of a call event, else 0. */
+export function agentRef(e: FloorEvent, ix: EntryIndexes, callSeq: number): number {
+  return e.type === 'agent.login' ? ix.team(e.teamId) : 'callId' in e ? callSeq : 0;
 }
 
 /** The call entry code of a call event. */

@@ -18,12 +18,22 @@ export function diffRow<R extends Row>(prev: R | undefined, next: R): Patch<R> |
   for (const k of Object.keys(next) as (keyof R & string)[]) {
     const a = prev[k];
     const b = next[k];
-    if (a === b) continue;
-    if (typeof a === 'object' && a !== null && typeof b === 'object' && b !== null && JSON.stringify(a) === JSON.stringify(b)) continue;
+    if (a === b || sameValue(a, b)) continue;
     patch[k] = b;
     changed = true;
   }
   return changed ? (patch as Patch<R>) : null;
+}
+
+/** Deep equality of the plain values rows hold (numbers, strings, null, small objects and arrays). */
+function sameValue(a: unknown, b: unknown): boolean {
+  if (a === b) return true;
+  if (typeof a !== 'object' || typeof b !== 'object' || a === null || b === null) return false;
+  if (Array.isArray(a)) return Array.isArray(b) && a.length === b.length && a.every((x, i) => sameValue(x, b[i]));
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if (!sameValue((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k])) return false;
+  return true;
 }
 
 /** Figures a screen advances by itself from `figuresAt` (shared advanceAgent). */

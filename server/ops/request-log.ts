@@ -22,6 +22,21 @@ export type RequestTracker = (req: IncomingMessage & { principal?: Principal }, 
  * While draining (shutdown), answers carry `Connection: close`.
  */
 export function requestTracker(logger: Logger, metrics: OpsMetrics | null, state: HttpState): RequestTracker {
+  // The labelled series, looked up once per label set (prom-client builds a key string per lookup);
+  // node's HTTP parser knows a fixed set of methods, so these stay small.
+  const counts = new Map<string, { inc(): void }>();
+  const durations = new Map<string, { observe(v: number): void }>();
+  const counter = (method: string, cls: string) => {
+    const key = `${method} ${cls}`;
+    let c = counts.get(key);
+    if (!c && metrics) { c = metrics.httpRequests.labels(method, cls); counts.set(key, c); }
+    return c;
+  };
+  const histogram = (method: string) => {
+    let h = durations.get(method);
+    if (!h && metrics) { h = metrics.httpSeconds.labels(method); durations.set(method, h); }
+    return h;
+  };
   return (req, res) => {
     const incoming = req.headers['x-request-id'];
     const id = typeof incoming === 'string' && REQUEST_ID.test(incoming) ? incoming : randomUUID();
@@ -35,17 +50,17 @@ export function requestTracker(logger: Logger, metrics: OpsMetrics | null, state
       const ms = performance.now() - t0;
       const status = res.statusCode;
       const method = req.method ?? '';
-      metrics?.httpRequests.labels(method, `${Math.floor(status / 100)}xx`).inc();
-      metrics?.httpSeconds.labels(method).observe(ms / 1000);
+      counter(method, `${Math.floor(status / 100)}xx`)?.inc();
+      histogram(method)?.observe(ms / 1000);
       const path = (url.split('?')[0] ?? '').slice(0, 200);
+      const level = status >= 500 ? 'error' : QUIET.test(path) && status < 400 ? 'debug' : 'info';
+      if (!logger.isLevelEnabled(level)) return;
       const line = {
         reqId: id, method, path, status, ms: Math.round(ms * 10) / 10,
         bytes: Number(res.getHeader('content-length') ?? 0) || undefined,
         ...(req.principal ? { role: req.principal.role, principal: req.principal.name } : {}),
       };
-      if (status >= 500) logger.error(line, 'request failed');
-      else if (QUIET.test(path) && status < 400) logger.debug(line, 'request');
-      else logger.info(line, 'request');
+      logger[level](line, status >= 500 ? 'request failed' : 'request');
     });
   };
 }

@@ -53,6 +53,8 @@ export interface SlForecast { in15: number | null; in30: number | null; target: 
  */
 export function slForecast(engine: FloorEngine, queueId: string, ahtSec: number | null, now: number): SlForecast {
   const { slTarget: target, slThresholdSec } = engine.queueSlOf(queueId);
+  // Without today's roster there is no staffing to project from (and nothing to compute).
+  if (!engine.schedule.hasDay(engine.cal.dayKey(now))) return { in15: null, in30: null, target };
   const load = queueLoad(engine, queueId, ahtSec, now);
   if (load.callsPerSec === null || ahtSec === null) return { in15: null, in30: null, target };
   const at = (from: number) => project(load, queueStaffing(engine, queueId, from, from + FORECAST_STEP_MS), slThresholdSec).sl;
