@@ -79,6 +79,8 @@ const results = {
     bytesPerAgent: memAt.bytesPerAgent, bytesPerClient: fb.bytesPerClient,
     agentsMeasured: mem.agents, eventsPerAgent: memAt.eventsPerAgent, callsPerAgent: memAt.calls,
     stages: mem.stages,
+    /** What a roster (one shift per agent for today) adds, beside the state figure above. */
+    rosterBytesPerAgentDay: mem.rosterBytesPerAgent,
   },
   wire: {
     deltaBytesMedian: median(fb.singleChangeDeltaBytes ?? []), snapshotBytes: fb.snapshotBytes,
@@ -101,6 +103,7 @@ const rows: [string, string, string, string, string][] = [
   ['ingest Redis', `${ing.redis.eventsPerSec}/s`, `${ing.xadd.eventsPerSec}/s XADD`, `${results.ingest.redisRatio}×`, ok(ing.redis.eventsPerSec >= 30_000) + ' ≥30k/s'],
   ['CPU/event 20k vs 2k', `${s20k.cpuPerEventUs} µs`, `${s2k.cpuPerEventUs} µs 2k`, `${results.scaling.ratio}×`, ok(results.scaling.ratio <= 1.3) + ' ≤1.3×'],
   ['heap per agent', `${memAt.bytesPerAgent} B`, `${memAt.calls} calls/agent`, '', ok(memAt.bytesPerAgent <= 2048) + ' ≤2 KB'],
+  ['roster per agent-day', `${mem.rosterBytesPerAgent} B`, 'one shift each', '', ''],
   ['heap per client', `${fb.bytesPerClient} B`, `${LAT.clients} clients`, '', ok(fb.bytesPerClient <= 20_480) + ' ≤20 KB'],
   ['delta, 1 change (median)', `${results.wire.deltaBytesMedian} B`, `${results.wire.singleChangeSamples} samples`, '', ok(results.wire.deltaBytesMedian <= 300) + ' ≤300 B'],
   ['snapshot', `${fb.snapshotBytes} B`, `${LAT.agents} agents`, '', ''],

@@ -1,3 +1,4 @@
+import type { ServerResponse } from 'node:http';
 import express, { Router } from 'express';
 import type { AuthService } from '../auth/auth-service.ts';
 import { requireSignatureIfConfigured, signatureVerifier } from '../auth/ingest-signature.ts';
@@ -10,6 +11,18 @@ import type { IngestService } from './ingest-service.ts';
 export const INGEST_EVENTS_PATH = '/api/v1/events';
 /** Largest ingest body (10 MB), declared or chunked. */
 export const INGEST_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
+
+/**
+ * The 202 answer of an ingest request, with no ETag: nobody caches the answer to a POST, and
+ * hashing every answer cost as much CPU as validating its event. Shared by both ingest paths.
+ */
+export function answerAccepted(res: ServerResponse, result: unknown): void {
+  const text = JSON.stringify(result);
+  res.statusCode = 202;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', String(Buffer.byteLength(text)));
+  res.end(text);
+}
 
 /**
  * `POST /api/v1/events`: validate the whole batch, append it, answer 202 once it is in the log.
@@ -32,7 +45,7 @@ export function ingestRoutes(auth: AuthService, ingest: IngestService, clock: ()
     async (req, res) => {
       const { items, indexed } = eventsFromBody(req);
       const result = await ingest.ingest(items, indexed, ingestSourceOf(req, req.path));
-      res.status(202).json(result);
+      answerAccepted(res, result);
     },
   );
   return r;

@@ -11,7 +11,7 @@ import { countIngestAnswer, ingestSourceOf } from '../ops/ingest-stats.ts';
 import type { RequestTracker } from '../ops/request-log.ts';
 import { jsonEvents, ndjsonEvents } from './body.ts';
 import type { IngestService } from './ingest-service.ts';
-import { INGEST_BODY_LIMIT_BYTES, INGEST_EVENTS_PATH } from './ingest-routes.ts';
+import { answerAccepted, INGEST_BODY_LIMIT_BYTES, INGEST_EVENTS_PATH } from './ingest-routes.ts';
 
 export interface LeanIngestDeps {
   auth: AuthService;
@@ -20,7 +20,7 @@ export interface LeanIngestDeps {
   track: RequestTracker;
   securityHeaders: SecurityHeaders;
   allowedOrigins: readonly string[];
-  /** The express app's ETag function (`app.get('etag fn')`), so answers carry the same ETag. */
+  /** The express app's ETag function (`app.get('etag fn')`), so error answers carry the same ETag. */
   etag: (body: string) => string | undefined;
   clock: () => number;
   logger: Logger;
@@ -46,7 +46,7 @@ const PLAIN_MEDIA = /^application\/(json|x-ndjson)(?:; ?charset=utf-8)?$/i;
 export function leanIngestHandler(deps: LeanIngestDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   const verifySignature = signatureVerifier(deps.auth, deps.clock);
 
-  const send = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
+  const sendError = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
     const text = JSON.stringify(body);
     for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
     res.statusCode = status;
@@ -62,7 +62,7 @@ export function leanIngestHandler(deps: LeanIngestDeps): (req: IncomingMessage, 
     const { status, body, headers } = errorAnswer(err, deps.logger, INGEST_EVENTS_PATH);
     const checked = ErrorBodySchema.parse(body);
     if (counted) res.once('finish', () => countIngestAnswer(deps.quality, ingestSourceOf(req, INGEST_EVENTS_PATH), status, checked));
-    send(res, status, checked, headers);
+    sendError(res, status, checked, headers);
   };
 
   // Refusals from here on count in data quality (in express, what comes after `ingestStats`).
@@ -73,7 +73,7 @@ export function leanIngestHandler(deps: LeanIngestDeps): (req: IncomingMessage, 
       verifySignature(req, res, raw);
       const text = utf8(raw);
       const { items, indexed } = ndjson ? ndjsonEvents(text) : jsonEvents(parseJson(text));
-      send(res, 202, await deps.ingest.ingest(items, indexed, ingestSourceOf(req, INGEST_EVENTS_PATH)));
+      answerAccepted(res, await deps.ingest.ingest(items, indexed, ingestSourceOf(req, INGEST_EVENTS_PATH)));
     } catch (err) {
       fail(req, res, err, true);
     }

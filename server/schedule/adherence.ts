@@ -9,8 +9,10 @@ export const WORK_STATES: ReadonlySet<AgentState> = new Set(['available', 'ringi
 
 /** Index of the change in force at `t` (the last with `at <= t`), or -1 (offline before any). */
 export function changeIndexAt(timeline: TimelineView, t: number): number {
-  let lo = 0;
   let hi = timeline.length - 1;
+  // Most questions are about now, which is at or after the newest change.
+  if (hi >= 0 && timeline.atOf(hi) <= t) return hi;
+  let lo = 0;
   let found = -1;
   while (lo <= hi) {
     const mid = (lo + hi) >> 1;

@@ -78,6 +78,52 @@ describe('RedisLog specifics', () => {
     stop();
   });
 
+  it('followers on writing instances and on a reader all see exactly the stream, in its order', async () => {
+    const keyPrefix = `${filePrefix}${randomUUID()}:`;
+    const a = makeLog({ keyPrefix });
+    const b = makeLog({ keyPrefix });
+    const reader = makeLog({ keyPrefix });
+    // a and b both write, concurrently; every follower, on a writer or not, must see the stream itself.
+    const seen = [a, b, reader].map((log) => {
+      const got: string[] = [];
+      const stop = log.follow(LOG_START, (entries) => got.push(...entries.map((e) => `${e.pos} ${e.event.id}`)));
+      return { got, stop };
+    });
+    const events = evs(3_000);
+    const sends: Promise<unknown>[] = [];
+    for (let i = 0; i < events.length; i += 60) {
+      sends.push(a.append(events.slice(i, i + 60)));
+      // b sends overlapping batches, so some of its entries are duplicates dropped by the script.
+      sends.push(b.append(events.slice(Math.max(0, i - 25), i + 35)));
+      if (i % 600 === 0) await Promise.all(sends.splice(0));
+    }
+    await Promise.all(sends);
+    const stream = (await a.readAfter(LOG_START, 10_000)).map((e) => `${e.pos} ${e.event.id}`);
+    expect(stream).toHaveLength(events.length);
+    for (const s of seen) await expect.poll(() => s.got.length).toBe(events.length);
+    for (const s of seen) {
+      expect(s.got).toEqual(stream);
+      s.stop();
+    }
+  });
+
+  it('positions stay exact after an entry with a sequence number beyond 2^53', async () => {
+    const log = makeLog();
+    // A hand-written entry far in the future: every later `*` id continues its huge sequence.
+    await admin.xadd(`${log.keyPrefix}events`, `${Date.now() + 3_600_000}-18446744073709551000`, 'event', JSON.stringify(ev('hand')));
+    const got: string[] = [];
+    const stop = log.follow(LOG_START, (entries) => got.push(...entries.map((e) => `${e.pos} ${e.event.id}`)));
+    const fresh = evs(20);
+    const batch = [...fresh, ...fresh.slice(0, 5)];
+    const { appended, duplicates } = await log.append(batch);
+    expect(duplicates).toBe(5);
+    const stream = (await log.readAfter(LOG_START, 100)).map((e) => `${e.pos} ${e.event.id}`);
+    expect(appended.map((e) => `${e.pos} ${e.event.id}`)).toEqual(stream.slice(1));
+    await expect.poll(() => got.length).toBe(21);
+    expect(got).toEqual(stream);
+    stop();
+  });
+
   it('rejects with StoreUnavailableError within the timeout when nothing listens', async () => {
     const port = await findFreePort();
     const log = makeLog({ url: `redis://127.0.0.1:${port}`, appendTimeoutMs: 1_000 });
