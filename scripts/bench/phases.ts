@@ -306,8 +306,11 @@ export async function scaling(agents: number, opts: { rate: number; clients: num
 /** Batched bodies of realistic traffic (the first one logs the agents in). */
 export function ingestBodies(agents: number, events: number, batch: number): string[] {
   const traffic = new FloorTraffic(agents, 'ing');
-  const bodies: string[] = [JSON.stringify(traffic.logins(Date.now()))];
-  let ts = Date.now();
+  // One event per ms of event time, all in the past when sent (as a backfill would be): a
+  // telephony system never stamps events minutes ahead of the clock, and future-dated states
+  // take the engine's slow paths (the state in force "now" is then read from the timeline).
+  let ts = Date.now() - events - 60_000;
+  const bodies: string[] = [JSON.stringify(traffic.logins(ts - 1000))];
   for (let n = 0; n < events; n += batch) {
     const b: EventInput[] = [];
     for (let i = 0; i < batch; i++) b.push(traffic.next(ts++));

@@ -16,8 +16,9 @@ const floor = new FloorService(log, { ...defaultEngineConfig(), staleWaitSec: 4 
 await floor.start();
 const ingest = new IngestService(log);
 const traffic = new FloorTraffic(agents, 'prof');
-await ingest.ingest(traffic.logins(Date.now()));
-let ts = Date.now();
+// Event time in the past, one event per ms (as ingestBodies in phases.ts).
+let ts = Date.now() - total - 60_000;
+await ingest.ingest(traffic.logins(ts - 1000));
 const bodies: string[] = [];
 for (let n = 0; n < total; n += 2000) bodies.push(JSON.stringify(Array.from({ length: 2000 }, () => traffic.next(ts++))));
 const t0 = performance.now();

@@ -6,7 +6,7 @@ import { SnapshotSchema, type Snapshot } from '../../shared/snapshot.ts';
 import { FRAME_MS } from '../floor/floor-service.ts';
 import { connectClient, getSnapshot, postEvents, startTestApp, TEST_SECRETS, until, type FloorClient, type TestApp } from '../test-support/test-app.ts';
 import { PHASE_GROUPS } from './frame-groups.ts';
-import { frameGroupsOf } from './socket-server.ts';
+import { frameGroupsOf, frameWritesOf } from './socket-server.ts';
 
 const T0 = Date.parse('2026-11-23T10:00:00+08:00');
 const ev = (id: string, offsetSec: number, rest: Record<string, unknown>) => ({ id, ts: T0 + offsetSec * 1000, ...rest });
@@ -104,6 +104,37 @@ describe('live push over socket.io', () => {
     await until(() => c.deltas.some((d) => d.agents?.upsert?.some((a) => a.id === 'a1')), 5000, 'a1 delta');
     expect(c.deltas.flatMap((d) => d.agents?.upsert ?? []).map((a) => a.id)).not.toContain('a2');
     c.socket.close();
+  });
+
+  it('websocket screens get frames written directly, long-polling ones through engine.io: the same deltas', async () => {
+    const ws = connectClient(t.url);
+    const polling = connect(t.url, { auth: { token: TEST_SECRETS.displayToken }, transports: ['polling'] }) as FloorClient;
+    const viaPolling: Delta[] = [];
+    let pollingSnapshots = 0;
+    polling.on('floor:snapshot', () => { pollingSnapshots++; });
+    polling.on('floor:delta', (d) => viaPolling.push(d));
+    await until(() => ws.snapshots.length === 1 && pollingSnapshots === 1, 5000, 'snapshots');
+    t.clock.now = T0 + 3710_000;
+    const before = { ...frameWritesOf(t.app.io)! };
+    for (let i = 0; i < 5; i++) {
+      await postEvents(t.url, ev(`fw-${i}`, 3700 + i, { type: 'agent.state', agentId: 'a1', state: i % 2 ? 'available' : 'wrap_up' }));
+      await new Promise((r) => setTimeout(r, FRAME_MS * 2));
+    }
+    const last = (ds: Delta[]) => ds.flatMap((d) => d.agents?.upsert ?? []).filter((a) => a.id === 'a1').at(-1)?.state;
+    await until(() => last(ws.deltas) === 'wrap_up' && last(viaPolling) === 'wrap_up', 5000, 'last change on both screens');
+    const after = frameWritesOf(t.app.io)!;
+    expect(after.direct).toBeGreaterThan(before.direct);
+    expect(after.viaEngine).toBeGreaterThan(before.viaEngine);
+    // Both decode to valid, contiguous deltas carrying the same changes.
+    for (const ds of [ws.deltas, viaPolling]) {
+      ds.forEach((d, i) => { if (i > 0) expect(DeltaSchema.parse(d).seq).toBe(ds[i - 1]!.seq + 1); });
+    }
+    const states = (ds: Delta[]) => ds.flatMap((d) => d.agents?.upsert ?? []).filter((a) => a.id === 'a1' && a.state).map((a) => a.state)
+      .filter((st, i, all) => i === 0 || all[i - 1] !== st);
+    expect(states(ws.deltas).slice(-5)).toEqual(['wrap_up', 'available', 'wrap_up', 'available', 'wrap_up']);
+    expect(states(viaPolling).slice(-5)).toEqual(states(ws.deltas).slice(-5));
+    ws.socket.close();
+    polling.close();
   });
 });
 

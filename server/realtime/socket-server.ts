@@ -10,6 +10,7 @@ import type { FloorService } from '../floor/floor-service.ts';
 import { cookieValue, SESSION_COOKIE } from '../http/middleware.ts';
 import { originAllowed } from '../http/security.ts';
 import { FrameGroups, type FrameGroup } from './frame-groups.ts';
+import { writeFrame, type FrameWriteCounts } from './frame-writer.ts';
 import { scopeDelta, scopeSnapshot } from './scope-filter.ts';
 
 type FloorSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -26,6 +27,9 @@ const SNAPSHOT_REUSE_MS = 1000;
 /** The frame schedule behind a socket server (tests and diagnostics). */
 const framesOfIo = new WeakMap<FloorIo, FrameGroups>();
 export const frameGroupsOf = (io: FloorIo): FrameGroups | undefined => framesOfIo.get(io);
+/** Frames written since start, per path (frame-writer.ts; tests and diagnostics). */
+const writesOfIo = new WeakMap<FloorIo, FrameWriteCounts>();
+export const frameWritesOf = (io: FloorIo): FrameWriteCounts | undefined => writesOfIo.get(io);
 
 const roomKey = (s: Scope) => `scope:${s.teams?.join(',') ?? '*'}|${s.queues?.join(',') ?? '*'}`;
 
@@ -52,9 +56,15 @@ export function attachRealtime(http: HttpServer, deps: { auth: AuthService; floo
     allowRequest: (req, callback) => callback(null, originAllowed(req.headers.origin, req.headers.host, allowedOrigins)),
   });
   const rooms = new Map<string, Room>();
+  const writes: FrameWriteCounts = { direct: 0, viaEngine: 0 };
+  writesOfIo.set(io, writes);
   const frames = new FrameGroups({
     flush: () => floor.flush(),
-    send: (group, delta) => { io.to(group.name).emit('floor:delta', delta); },
+    send: (group, delta) => {
+      const c = writeFrame(io, group.name, 'floor:delta', delta);
+      writes.direct += c.direct;
+      writes.viaEngine += c.viaEngine;
+    },
     ...(deps.framePhases !== undefined ? { phases: deps.framePhases } : {}),
   });
   http.once('close', () => frames.stop());
