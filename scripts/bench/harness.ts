@@ -1,5 +1,6 @@
 /** Plumbing of the bench: child processes on their own core, keep-alive HTTP, histograms, CPU. */
 import { fork, spawnSync, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import type { ChildReply, ChildRequest, CpuUsage } from './protocol.ts';
@@ -10,6 +11,21 @@ const CHILD = fileURLToPath(new URL('./server-child.ts', import.meta.url));
 export function pin(pid: number, core: number): boolean {
   const r = spawnSync('taskset', ['-a', '-pc', String(core), String(pid)], { stdio: 'ignore' });
   return r.status === 0;
+}
+
+/** CPU time the hypervisor gave to other guests (/proc/stat `steal`), as a share of all CPU time; null off Linux. */
+export function stealMeter(): () => number | null {
+  const read = (): number[] | null => {
+    try { return readFileSync('/proc/stat', 'utf8').split('\n', 1)[0]!.trim().split(/\s+/).slice(1).map(Number); } catch { return null; }
+  };
+  const before = read();
+  return () => {
+    const after = read();
+    if (!before || !after || after.length < 8) return null;
+    const d = after.map((v, i) => v - (before[i] ?? 0));
+    const total = d.reduce((a, b) => a + b, 0);
+    return total > 0 ? round((d[7]! / total) * 100, 1) : null;
+  };
 }
 
 export class Child {

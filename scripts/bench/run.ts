@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { pin, round } from './harness.ts';
+import { pin, round, stealMeter } from './harness.ts';
 import { engineMemory, ingestAll, latency, scaling, type GeneratorLoad } from './phases.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -19,19 +19,30 @@ const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); retu
 
 const LAT = { agents: 2000, rate: 1000, clients: 500, warmMs: T(5000), measureMs: T(20_000) };
 say(`latency: floorboard, ${LAT.agents} agents, ${LAT.rate} events/s, ${LAT.clients} clients`);
+// What the hypervisor took from this VM during each phase: stalls of the server's vCPU make the
+// latency tail (and cut throughput) whatever the server does; the output shows it beside the figures.
+const steal: Record<string, number | null> = {};
+let stolen = stealMeter();
 const fb = await latency('floorboard', LAT);
+steal.latency = stolen();
 say(`latency: bare socket.io broadcast, same clients and payload rule`);
+stolen = stealMeter();
 const bare = await latency('bare-io', LAT);
+steal.bareLatency = stolen();
 
 const SCALE = { rate: 1000, clients: 20, warmMs: T(4000), measureMs: T(12_000) };
+stolen = stealMeter();
 say('scaling: 2,000 agents');
 const s2k = await scaling(2000, SCALE);
 say('scaling: 20,000 agents');
 const s20k = await scaling(20_000, SCALE);
 
+steal.scaling = stolen();
 say('ingest: memory log, parse-only express, Redis log, pipelined XADD');
+stolen = stealMeter();
 const ing = await ingestAll({ agents: 2000, batch: 2000, poolEvents: quick ? 400_000 : 1_600_000, durationMs: T(8000), concurrency: 4 });
 
+steal.ingest = stolen();
 say('memory: engine + projector state per agent');
 const mem = await engineMemory(10_000, [5, 20]);
 const memAt = mem.stages[mem.stages.length - 1]!;
@@ -42,6 +53,8 @@ const results = {
     cpus: cpus().length, cpuModel: cpus()[0]?.model ?? 'unknown', memGb: round(totalmem() / 2 ** 30, 1),
     node: process.version, platform: `${process.platform} ${process.arch}`, pinnedOneCoreEach: pinned,
     quick, date: new Date().toISOString(),
+    /** % of all CPU time stolen by the hypervisor during each phase (/proc/stat; null off Linux). */
+    stealPct: steal,
   },
   latency: {
     p50Ms: fb.p50Ms, p99Ms: fb.p99Ms, baselineP50Ms: bare.p50Ms, baselineP99Ms: bare.p99Ms,
@@ -116,6 +129,9 @@ console.log('');
 console.log(`generator CPU (one core): latency ${gen(fb.generator)} (bare ${gen(bare.generator)}), scaling ${gen(s2k.generator)} / ${gen(s20k.generator)}, ingest ${gen(ing.memory.generator)} / parse ${gen(ing.parse.generator)} / redis ${gen(ing.redis.generator)}`);
 if (results.latency.generatorLimited || results.ingest.generatorLimited) console.log('NOTE: the load generator, not the server, was the limit in at least one phase marked LIMIT; those figures understate the server.');
 if (results.ingest.poolExhausted) console.log('NOTE: the ingest body pool ran out before the window ended; the ingest figure is a lower bound.');
+const pct = (v: number | null | undefined) => (v == null ? 'n/a' : `${v}%`);
+console.log(`hypervisor steal (both cores): latency ${pct(steal.latency)} (bare ${pct(steal.bareLatency)}), scaling ${pct(steal.scaling)}, ingest ${pct(steal.ingest)}`);
+if (Object.values(steal).some((v) => v !== null && v !== undefined && v > 3)) console.log('NOTE: the VM lost more than 3 % of its CPU time to other guests in some phase; its stalls inflate latency tails and cut throughput (compare ratios, not absolute figures).');
 console.log(`server CPU: latency ${fb.serverCpuPct}% (bare ${bare.serverCpuPct}%), ingest memory ${ing.memory.serverCpuPct}%, redis ${ing.redis.serverCpuPct}%`);
 const parts = (r: typeof fb) => `to frame p50/p99 ${r.parts.toFrameP50Ms}/${r.parts.toFrameP99Ms} ms, frame → screen ${r.parts.deliveryP50Ms}/${r.parts.deliveryP99Ms} ms, generator send lag ${r.sendLag.p50Ms}/${r.sendLag.p99Ms} ms, loop delay p99 ${r.generator.loopDelayP99Ms} ms; socket.io-client screens p50/p99 ${r.realClients.p50Ms}/${r.realClients.p99Ms} ms`;
 console.log(`latency parts: floorboard ${parts(fb)}`);
