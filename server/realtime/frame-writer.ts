@@ -32,10 +32,10 @@ const EIO_MESSAGE = '4';
 
 /** The TCP socket a frame may be written to directly, or null when the screen must go through engine.io. */
 export function directSocketOf(socket: Socket): NetSocket | null {
-  const conn = socket.conn as unknown as EngineConn;
-  if (conn.readyState !== 'open' || conn.upgrading || conn.writeBuffer.length > 0) return null;
+  const conn = socket.conn as unknown as Partial<EngineConn>;
+  if (conn.readyState !== 'open' || conn.upgrading !== false || !Array.isArray(conn.writeBuffer) || conn.writeBuffer.length > 0) return null;
   const t = conn.transport;
-  if (t.name !== 'websocket' || !t.writable || t.perMessageDeflate) return null;
+  if (!t || t.name !== 'websocket' || t.writable !== true || t.perMessageDeflate) return null;
   const ws = t.socket;
   if (!ws || ws.readyState !== WS_OPEN) return null;
   const sender = ws._sender;
