@@ -18,17 +18,29 @@ const say = (s: string) => console.log(`[bench ${((performance.now() - started) 
 const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)]! : NaN; };
 
 const LAT = { agents: 2000, rate: 1000, clients: 500, warmMs: T(5000), measureMs: T(20_000) };
-say(`latency: floorboard, ${LAT.agents} agents, ${LAT.rate} events/s, ${LAT.clients} clients`);
+// The p99 of one latency run moves by 1.5× between runs on a shared VM, so the latency pair
+// (floorboard, then the bare server) is run LAT_ROUNDS times; the headline is the round with the
+// median floorboard p99, and every round is reported.
+const LAT_ROUNDS = quick ? 1 : 3;
 // What the hypervisor took from this VM during each phase: stalls of the server's vCPU make the
 // latency tail (and cut throughput) whatever the server does; the output shows it beside the figures.
 const steal: Record<string, number | null> = {};
-let stolen = stealMeter();
-const fb = await latency('floorboard', LAT);
-steal.latency = stolen();
-say(`latency: bare socket.io broadcast, same clients and payload rule`);
-stolen = stealMeter();
-const bare = await latency('bare-io', LAT);
-steal.bareLatency = stolen();
+let stolen: () => number | null;
+const rounds: { fb: Awaited<ReturnType<typeof latency>>; bare: Awaited<ReturnType<typeof latency>>; steal: number | null; bareSteal: number | null }[] = [];
+for (let r = 1; r <= LAT_ROUNDS; r++) {
+  say(`latency ${r}/${LAT_ROUNDS}: floorboard, ${LAT.agents} agents, ${LAT.rate} events/s, ${LAT.clients} clients`);
+  stolen = stealMeter();
+  const fbRun = await latency('floorboard', LAT);
+  const fbSteal = stolen();
+  say(`latency ${r}/${LAT_ROUNDS}: bare socket.io broadcast, same clients and payload rule`);
+  stolen = stealMeter();
+  const bareRun = await latency('bare-io', LAT);
+  rounds.push({ fb: fbRun, bare: bareRun, steal: fbSteal, bareSteal: stolen() });
+}
+const headline = [...rounds].sort((x, y) => x.fb.p99Ms - y.fb.p99Ms)[Math.floor((rounds.length - 1) / 2)]!;
+const { fb, bare } = headline;
+steal.latency = headline.steal;
+steal.bareLatency = headline.bareSteal;
 
 const SCALE = { rate: 1000, clients: 20, warmMs: T(4000), measureMs: T(12_000) };
 stolen = stealMeter();
@@ -66,6 +78,11 @@ const results = {
     baselineGeneratorCpuPct: bare.generator.cpuPct, generatorLimited: fb.generator.limited || bare.generator.limited,
     maxFramesPerSecPerScreen: fb.maxFramesPerSecPerScreen, frameBytesMedian: fb.frameBytesMedian, baselineFrameBytesMedian: bare.frameBytesMedian,
     generatorLoopDelayP99MsBare: bare.generator.loopDelayP99Ms,
+    /** Every latency round (the headline figures are the round with the median floorboard p99). */
+    rounds: rounds.map((x) => ({
+      p50Ms: x.fb.p50Ms, p99Ms: x.fb.p99Ms, baselineP50Ms: x.bare.p50Ms, baselineP99Ms: x.bare.p99Ms, p99Ratio: ratio(x.fb.p99Ms, x.bare.p99Ms),
+      stealPct: x.steal, baselineStealPct: x.bareSteal, generatorLimited: x.fb.generator.limited || x.bare.generator.limited,
+    })),
     /** The few socket.io-client screens alone (full decode of every frame), beside all screens. */
     realClients: fb.realClients, baselineRealClients: bare.realClients,
     /** How late the generator itself sent the events (already inside the latency figures). */
@@ -134,6 +151,9 @@ console.log(`hypervisor steal (both cores): latency ${pct(steal.latency)} (bare 
 if (Object.values(steal).some((v) => v !== null && v !== undefined && v > 3)) console.log('NOTE: the VM lost more than 3 % of its CPU time to other guests in some phase; its stalls inflate latency tails and cut throughput (compare ratios, not absolute figures).');
 console.log(`server CPU: latency ${fb.serverCpuPct}% (bare ${bare.serverCpuPct}%), ingest memory ${ing.memory.serverCpuPct}%, redis ${ing.redis.serverCpuPct}%`);
 const parts = (r: typeof fb) => `to frame p50/p99 ${r.parts.toFrameP50Ms}/${r.parts.toFrameP99Ms} ms, frame → screen ${r.parts.deliveryP50Ms}/${r.parts.deliveryP99Ms} ms, generator send lag ${r.sendLag.p50Ms}/${r.sendLag.p99Ms} ms, loop delay p99 ${r.generator.loopDelayP99Ms} ms; socket.io-client screens p50/p99 ${r.realClients.p50Ms}/${r.realClients.p99Ms} ms`;
+if (rounds.length > 1) {
+  console.log(`latency rounds (floorboard / bare p99, steal): ${results.latency.rounds.map((x, i) => `${i + 1}: ${x.p99Ms} / ${x.baselineP99Ms} ms = ${x.p99Ratio}× (${pct(x.stealPct)} / ${pct(x.baselineStealPct)})${x.generatorLimited ? ' LIMIT' : ''}`).join('; ')}; headline = the median floorboard p99`);
+}
 console.log(`latency parts: floorboard ${parts(fb)}`);
 console.log(`               bare       ${parts(bare)}`);
 if (results.latency.seqGaps > 0) console.log(`NOTE: ${results.latency.seqGaps} deltas arrived out of sequence on some screen (a screen would resync).`);
