@@ -1,6 +1,6 @@
 import type { AgentState } from '../../shared/snapshot.ts';
 import { notesDone, stepAgent, withoutNotes, type AgentStepContext } from './agent-fold.ts';
-import { AgentTable, DAY, F } from './agent-table.ts';
+import { AgentTable, DAY, F, nanIfNull, nullIfNaN } from './agent-table.ts';
 import type { DayCalendar } from './calendar.ts';
 import { S_OFFLINE, STATES, type Counters } from './counters.ts';
 import { entryPosition, insertAt } from './entries.ts';
@@ -51,8 +51,7 @@ export const TOO_LATE = 2;
 /** The team of an agent before its first sign-in (not shown as a team). */
 export const UNASSIGNED_TEAM = 'unassigned';
 const UNASSIGNED = 1;
-const num = (v: number) => (Number.isNaN(v) ? null : v);
-const nan = (xs: readonly (number | null)[]) => xs.map((v) => v ?? Number.NaN);
+const nan = (xs: readonly (number | null)[]) => xs.map(nanIfNull);
 
 /**
  * Every agent's fold, as rows of numbers (agent-table.ts): `live` is the agent now, `base` the fold
@@ -188,7 +187,7 @@ export class AgentBook {
     for (; k < win.length && win[k]! < cutoff; k += 3) stepAgent(this.baseCtx, i, win[k]!, win[k + 1]!, win[k + 2]!);
     if (k === 0) return;
     this.compacted += k / 3;
-    this.base.set(i, F.baseTs, Math.max(win[k - 3]!, num(this.base.get(i, F.baseTs)) ?? 0));
+    this.base.set(i, F.baseTs, Math.max(win[k - 3]!, nullIfNaN(this.base.get(i, F.baseTs)) ?? 0));
     this.windows[i] = win.slice(k);
     const done = notesDone(this.liveNotes[i] ?? null, cutoff, this.live.get(i, F.pwSeq));
     this.baseNotes[i] = withoutNotes(this.baseNotes[i] ?? null, done);
@@ -220,11 +219,11 @@ export class AgentBook {
       name: this.names.get(t.get(i, F.name)) ?? this.ids.at(i),
       state: STATES[t.get(i, F.state)]!,
       reason: this.reasons.get(t.get(i, F.reason)),
-      stateSince: num(t.get(i, F.stateSince)),
-      loginSince: num(t.get(i, F.loginSince)),
-      breakSince: num(t.get(i, F.breakSince)),
+      stateSince: nullIfNaN(t.get(i, F.stateSince)),
+      loginSince: nullIfNaN(t.get(i, F.loginSince)),
+      breakSince: nullIfNaN(t.get(i, F.breakSince)),
       everSignedIn: this.timelines[i]!.length > 0 || !Number.isNaN(t.get(i, F.loginSince)),
-      firstTs: num(t.get(i, F.firstTs)),
+      firstTs: nullIfNaN(t.get(i, F.firstTs)),
       currentCallQueueId: queues.get(t.get(i, F.currentQueue)),
       timeline: this.codec.view(this.timelines[i]!),
     };

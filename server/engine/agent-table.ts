@@ -24,13 +24,17 @@ export const F = {
   timelineLen: 22, baseTs: 23,
 } as const;
 export const ROW = 24;
+/** Table value → field (NaN stands for null), and back. */
+export const nullIfNaN = (v: number): number | null => (Number.isNaN(v) ? null : v);
+export const nanIfNull = (v: number | null): number => v ?? Number.NaN;
 /** Offsets inside a day slot. */
 export const DAY = { idx: 0, handled: 1, success: 2, failure: 3, loginMs: 4, breakMs: 5 } as const;
+const DAY_SIZE = Object.keys(DAY).length;
 
 const EMPTY_ROW = (() => {
   const r = new Float64Array(ROW).fill(Number.NaN);
   for (const f of [F.team, F.state, F.reason, F.currentQueue, F.inTeam, F.name, F.timelineLen]) r[f] = 0;
-  for (let k = 1; k < 6; k++) r[F.day + k] = 0;
+  for (let k = 1; k < DAY_SIZE; k++) r[F.day + k] = 0;
   return r;
 })();
 
@@ -78,7 +82,7 @@ export class AgentTable {
     if (d[o] === dayIdx) return o;
     if (!Number.isNaN(d[o]!) && dayIdx < d[o]!) return -1;
     d[o] = dayIdx;
-    for (let k = 1; k < 6; k++) d[o + k] = 0;
+    for (let k = 1; k < DAY_SIZE; k++) d[o + k] = 0;
     return o;
   }
 

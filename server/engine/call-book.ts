@@ -1,5 +1,5 @@
 import type { FloorEvent } from '../../shared/events.ts';
-import { foldCall, type CallFacts, type CallFoldContext } from './call-fold.ts';
+import { foldCall, NO_FACTS, type CallFacts, type CallFoldContext } from './call-fold.ts';
 import { callEntry, entryPayload, entryPosition, insertAt, type EntryIndexes } from './entries.ts';
 
 /** Call record layout: [seq, open (waiting legs, +1 while talking), ts, code, ts, code, ...]. */
@@ -69,7 +69,7 @@ export class CallBook {
       // In order: only the new entry adds anything; one pass gives the facts before and after it.
       rec = insertAt(rec, at, 2, e.ts, code, 0);
       this.calls.set(e.callId, rec);
-      let prev: CallFacts = { waiting: [], endedAt: null, talking: false };
+      let prev: CallFacts = NO_FACTS;
       const next = foldCall(rec, FROM, this.ctx, 1, at, (f) => { prev = f; });
       this.replaceFacts(rec, prev, next);
       return seq;
@@ -103,7 +103,7 @@ export class CallBook {
       if (!rec) return;
       const lastTs = rec[rec.length - 2]!;
       if (lastTs >= cutoff || (rec[OPEN]! > 0 && lastTs >= staleBefore)) { inUse.push(callId); return; }
-      if (rec[OPEN]! > 0) this.replaceFacts(rec, foldCall(rec, FROM, this.ctx, 0), { waiting: [], endedAt: null, talking: false }, false);
+      if (rec[OPEN]! > 0) this.replaceFacts(rec, foldCall(rec, FROM, this.ctx, 0), NO_FACTS, false);
       this.calls.delete(callId);
       this.compacted++;
     };

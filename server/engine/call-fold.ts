@@ -27,7 +27,8 @@ export interface CallFoldContext {
   slThresholdSecOf: (queue: number) => number;
 }
 
-const NO_FACTS: CallFacts = { waiting: [], endedAt: null, talking: false };
+/** A call with no facts yet (shared, never mutated). */
+export const NO_FACTS: CallFacts = { waiting: [], endedAt: null, talking: false };
 
 /**
  * Folds a call's entries (`entries[from..]`, (ts, code) pairs in fold order) and adds what they

@@ -9,16 +9,20 @@
 export const QD = { offered: 0, answered: 1, abandoned: 2, shortAbandoned: 3, timedOut: 4, withinSl: 5, waitSum: 6, transferred: 7, handled: 8, handleSum: 9 } as const;
 export type QueueCounter = keyof typeof QD;
 export const QUEUE_COUNTERS = Object.keys(QD) as QueueCounter[];
+const QD_SIZE = QUEUE_COUNTERS.length;
 
 /** Queue counters of one 15-minute interval (the intraday series). */
 export const QB = { offered: 0, answered: 1, abandoned: 2, withinSl: 3, slDenominator: 4, waitSum: 5 } as const;
 export type IntervalCounter = keyof typeof QB;
+const QB_SIZE = Object.keys(QB).length;
 
 /** Team counters of one day; open sign-ins are filed under the day they began (count and Σ start offsets). */
 export const TD = { handled: 0, success: 1, failure: 2, loginClosedMs: 3, openLogin: 4, openLoginSince: 5 } as const;
+const TD_SIZE = Object.keys(TD).length;
 
 /** Agent-milliseconds per interval: closed stretches split by interval, open ones by the interval they began in. */
 export const FB = { loginMs: 0, breakMs: 1, openLogin: 2, openLoginSince: 3, openBreak: 4, openBreakSince: 5 } as const;
+const FB_SIZE = Object.keys(FB).length;
 
 /** Agent state codes (index into a team's state counts). */
 export const STATES = ['offline', 'available', 'ringing', 'on_call', 'wrap_up', 'break', 'away'] as const;
@@ -79,13 +83,13 @@ export class Counters {
   }
 
   addQueueDay(q: number, day: string, field: number, amount: number): void {
-    slots(this.queue(q).days, day, 10)[field]! += amount;
+    slots(this.queue(q).days, day, QD_SIZE)[field]! += amount;
     this.changed.queue(q);
     this.changed.intraday();
   }
 
   addQueueBucket(q: number, bucket: number, field: number, amount: number): void {
-    slots(this.queue(q).buckets, bucket, 6)[field]! += amount;
+    slots(this.queue(q).buckets, bucket, QB_SIZE)[field]! += amount;
     this.changed.intraday();
   }
 
@@ -100,12 +104,12 @@ export class Counters {
   }
 
   addTeamDay(t: number, day: string, field: number, amount: number): void {
-    slots(this.team(t).days, day, 6)[field]! += amount;
+    slots(this.team(t).days, day, TD_SIZE)[field]! += amount;
     this.changed.team(t);
   }
 
   addFloorBucket(bucket: number, field: number, amount: number): void {
-    slots(this.floorBuckets, bucket, 6)[field]! += amount;
+    slots(this.floorBuckets, bucket, FB_SIZE)[field]! += amount;
     this.changed.intraday();
   }
 

@@ -3,11 +3,11 @@ import type { AgentState } from '../../shared/snapshot.ts';
 import { EMPTY_CENTER_CONFIG, queueLimits, queueSl, teamLimits, type CenterConfig, type QueueLimits, type TeamLimits } from '../../shared/center-config.ts';
 import { AgentBook, COPY, IN_ORDER, TOO_LATE, UNASSIGNED_TEAM, type AgentBookState, type AgentDayFigures, type AgentView } from './agent-book.ts';
 import { overrunAt } from './agent-fold.ts';
-import { F } from './agent-table.ts';
+import { F, nullIfNaN } from './agent-table.ts';
 import { CallBook, type CallBookState } from './call-book.ts';
 import type { CallFoldContext } from './call-fold.ts';
 import { DayCalendar } from './calendar.ts';
-import { Counters, S_BREAK, STATE_CODE, STATES, type CountersState } from './counters.ts';
+import { Counters, S_AWAY, S_BREAK, STATE_CODE, STATES, type CountersState } from './counters.ts';
 import type { EngineConfig } from './engine-config.ts';
 import { agentEntry, agentRef, type EntryIndexes } from './entries.ts';
 import { Interner } from './interner.ts';
@@ -61,8 +61,6 @@ export class DirtySet {
   any(): boolean { return this.agents.size + this.queues.size + this.teams.size > 0 || this.intraday; }
   clear(): void { this.agents.clear(); this.queues.clear(); this.teams.clear(); this.intraday = false; this.epoch++; }
 }
-
-const num = (v: number) => (Number.isNaN(v) ? null : v);
 
 /** How far the watermark moves between compactions (event time). */
 const COMPACT_EVERY_MS = 60_000;
@@ -130,7 +128,7 @@ export class FloorEngine {
         const waiting = this.counters.queue(q).waiting;
         if (queuedAt === null) waiting.delete(key);
         else { waiting.set(key, queuedAt); this.scheduleWaitTimers(this.queueIx.at(q), queuedAt); }
-        this.dirty.queues.add(this.queueIx.at(q));
+        this.markQueue(q);
       },
       ended: (prev, next) => {
         if (prev !== null) this.handledTimes.remove(prev);
@@ -185,8 +183,6 @@ export class FloorEngine {
   /** An agent's folded figures of day `dayIdx` (zeros when it has none). */
   agentDay(i: number, dayIdx: number): AgentDayFigures { return this.agents.day(i, dayIdx); }
 
-  /** Calls the engine still keeps events of (inside the reorder horizon, or open). */
-  get callsKept(): number { return this.calls.size; }
   keepsCall(callId: string): boolean { return this.calls.has(callId); }
   /** What compaction has let go of so far: calls dropped, agent events folded into their base. */
   get callsCompacted(): number { return this.calls.compacted; }
@@ -309,8 +305,8 @@ export class FloorEngine {
     const live = this.agents.live;
     const state = live.get(i, F.state);
     const agentId = this.agents.ids.at(i);
-    if (state !== S_BREAK && state !== STATE_CODE.away) { this.overruns.delete(agentId); return; }
-    const probe = { agentId, state: STATES[state]!, reason: this.agents.reasons.get(live.get(i, F.reason)), stateSince: num(live.get(i, F.stateSince)) };
+    if (state !== S_BREAK && state !== S_AWAY) { this.overruns.delete(agentId); return; }
+    const probe = { agentId, state: STATES[state]!, reason: this.agents.reasons.get(live.get(i, F.reason)), stateSince: nullIfNaN(live.get(i, F.stateSince)) };
     const at = overrunAt(probe.state, probe.reason, probe.stateSince, this.schedule.plannedBreakSec(probe));
     if (at === null) this.overruns.delete(agentId);
     else { this.overruns.set(agentId, at); this.timers.schedule(at, `a:${agentId}`); }
@@ -318,9 +314,8 @@ export class FloorEngine {
 
   // ---- what to re-project --------------------------------------------------------------------
 
-  /** Marks queue index `q` (and the interval series) for re-projection, once per projection. */
+  /** Marks queue index `q` for re-projection, once per projection. */
   private markQueue(q: number): void {
-    this.dirty.intraday = true;
     if (this.queueMarks[q] === this.dirty.epoch) return;
     this.queueMarks[q] = this.dirty.epoch;
     this.dirty.queues.add(this.queueIx.at(q));

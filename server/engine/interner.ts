@@ -31,10 +31,4 @@ export class Interner {
 
   /** Every string in index order (index 1 first), for checkpoints. */
   toJSON(): string[] { return this.values.slice(1); }
-
-  static from(strings: readonly string[]): Interner {
-    const t = new Interner();
-    for (const s of strings) t.idOf(s);
-    return t;
-  }
 }

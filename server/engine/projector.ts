@@ -3,7 +3,7 @@ import { advancedFigures } from '../../shared/live.ts';
 import { centerLimits } from '../../shared/center-config.ts';
 import type { AgentRow, Alert, Floor, QueueRow, QueueStats, Snapshot, TeamRow } from '../../shared/snapshot.ts';
 import { agentAlerts, queueAlerts } from './alerts.ts';
-import type { FloorEngine } from './engine.ts';
+import { UNASSIGNED_TEAM, type FloorEngine } from './engine.ts';
 import { agentRow, floorRow, queueRow, queueStats, teamRow, totalsOf } from './project.ts';
 import { SentAgents } from './sent-agents.ts';
 
@@ -127,7 +127,7 @@ export class FloorProjector {
   snapshot(now: number): Snapshot {
     const e = this.engine;
     const queues = [...e.queueIds].sort().map((id) => queueRow(e, id, now));
-    const agents = e.agentIds().sort().map((id) => agentRow(e, id, now)!).filter((a) => a.teamId !== 'unassigned' || a.state !== 'offline');
+    const agents = e.agentIds().sort().map((id) => agentRow(e, id, now)!).filter((a) => a.teamId !== UNASSIGNED_TEAM || a.state !== 'offline');
     const teams = [...e.teamIds].sort().map((id) => teamRow(e, id, now)).filter((t) => t.agents > 0);
     const alerts = [...queues.flatMap(queueAlerts), ...agents.flatMap((a) => [...agentAlerts(a), ...e.schedule.alertsOf(a.id)])].map((a) => this.withSince(a, now));
     const snap: Snapshot = {
@@ -243,7 +243,7 @@ export class FloorProjector {
     for (const id of dirty.agents) {
       const row = agentRow(e, id, now);
       const i = e.agentIndexOf(id);
-      if (!row || (row.teamId === 'unassigned' && row.state === 'offline' && !this.agents.has(i))) continue;
+      if (!row || (row.teamId === UNASSIGNED_TEAM && row.state === 'offline' && !this.agents.has(i))) continue;
       const prev = this.agents.get(i);
       const p = withOwed(`a:${id}`, diffAgent(prev, row, now), row);
       if (p) { agentUps.push(p); this.agents.set(i, prev ? Object.assign(prev, p) : row); }

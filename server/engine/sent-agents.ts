@@ -1,5 +1,6 @@
 import { AttendanceSchema, GradeSchema, type AgentRow } from '../../shared/snapshot.ts';
 import { STATE_CODE, STATES } from './counters.ts';
+import { nanIfNull, nullIfNaN } from './agent-table.ts';
 import type { Interner } from './interner.ts';
 
 /** The engine's strings a row refers to (rows store their indexes). */
@@ -14,8 +15,6 @@ const DW = 9;
 const I = { handled: 0, success: 1, failure: 2, breakOverrun: 3, name: 4, team: 5, state: 6, reason: 7, grade: 8, queue: 9, attendance: 10 } as const;
 const IW = 11;
 const ROWS_STEP = 1024;
-const orNull = (v: number) => (Number.isNaN(v) ? null : v);
-const orNaN = (v: number | null) => v ?? Number.NaN;
 
 /**
  * The agent rows a projector last sent, by agent index: 9 doubles and 11 int32s each (116 bytes),
@@ -50,15 +49,15 @@ export class SentAgents {
       figuresAt: d[o + D.figuresAt]!,
       loggedInSec: d[o + D.loggedInSec]!,
       handled: n[k + I.handled]!, success: n[k + I.success]!, failure: n[k + I.failure]!,
-      cph: orNull(d[o + D.cph]!),
-      successRate: orNull(d[o + D.successRate]!),
+      cph: nullIfNaN(d[o + D.cph]!),
+      successRate: nullIfNaN(d[o + D.successRate]!),
       grade: GRADES[n[k + I.grade]!]!,
       breakSec: d[o + D.breakSec]!,
       breakOverrun: n[k + I.breakOverrun] === 1,
-      overrunAt: orNull(d[o + D.overrunAt]!),
+      overrunAt: nullIfNaN(d[o + D.overrunAt]!),
       currentCallQueueId: this.s.queues.get(n[k + I.queue]!),
-      adherence: orNull(d[o + D.adherence]!),
-      conformance: orNull(d[o + D.conformance]!),
+      adherence: nullIfNaN(d[o + D.adherence]!),
+      conformance: nullIfNaN(d[o + D.conformance]!),
       attendance: ATTENDANCE[n[k + I.attendance]!]!,
     };
   }
@@ -70,8 +69,8 @@ export class SentAgents {
     const o = i * DW;
     const k = i * IW;
     d[o + D.stateSince] = r.stateSince; d[o + D.figuresAt] = r.figuresAt; d[o + D.loggedInSec] = r.loggedInSec;
-    d[o + D.cph] = orNaN(r.cph); d[o + D.successRate] = orNaN(r.successRate); d[o + D.breakSec] = r.breakSec;
-    d[o + D.overrunAt] = orNaN(r.overrunAt); d[o + D.adherence] = orNaN(r.adherence); d[o + D.conformance] = orNaN(r.conformance);
+    d[o + D.cph] = nanIfNull(r.cph); d[o + D.successRate] = nanIfNull(r.successRate); d[o + D.breakSec] = r.breakSec;
+    d[o + D.overrunAt] = nanIfNull(r.overrunAt); d[o + D.adherence] = nanIfNull(r.adherence); d[o + D.conformance] = nanIfNull(r.conformance);
     n[k + I.handled] = r.handled; n[k + I.success] = r.success; n[k + I.failure] = r.failure; n[k + I.breakOverrun] = r.breakOverrun ? 1 : 0;
     n[k + I.name] = this.s.names.find(r.name); n[k + I.team] = this.s.teams.find(r.teamId); n[k + I.state] = STATE_CODE[r.state];
     n[k + I.reason] = r.reason === null ? 0 : this.s.reasons.find(r.reason); n[k + I.grade] = GRADES.indexOf(r.grade);
