@@ -1,11 +1,13 @@
 /**
- * mergeDelta: one delta that does what two consecutive deltas do. The socket server merges the
+ * mergeDeltas: one delta that does what consecutive deltas do. The socket server merges the
  * deltas a screen group has not been sent yet; a screen must end up exactly where it would have
  * been had it applied them one after the other.
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { applyDelta, mergeDelta, mergeDeltas, type Delta } from './delta.ts';
+import { applyDelta, mergeDeltas, type Delta } from './delta.ts';
+
+const mergeDelta = (a: Delta, b: Delta) => mergeDeltas([a, b]);
 import type { Snapshot } from './snapshot.ts';
 
 const RUNS = Number(process.env.FC_RUNS ?? 500);

@@ -118,8 +118,3 @@ export function mergeDeltas(deltas: readonly Delta[]): Delta {
   }
   return out;
 }
-
-/** Pure: mergeDeltas([a, b]). */
-export function mergeDelta(a: Delta, b: Delta): Delta {
-  return mergeDeltas([a, b]);
-}

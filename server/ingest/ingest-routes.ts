@@ -12,17 +12,23 @@ export const INGEST_EVENTS_PATH = '/api/v1/events';
 /** Largest ingest body (10 MB), declared or chunked. */
 export const INGEST_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 
+/** A JSON answer written on the bare response (extra headers first; an ETag when `etag` gives one). */
+export function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}, etag?: (text: string) => string | undefined): void {
+  const text = JSON.stringify(body);
+  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  res.statusCode = status;
+  res.setHeader('Content-Type', 'application/json; charset=utf-8');
+  res.setHeader('Content-Length', String(Buffer.byteLength(text)));
+  const tag = etag?.(text);
+  if (tag) res.setHeader('ETag', tag);
+  res.end(text);
+}
+
 /**
  * The 202 answer of an ingest request, with no ETag: nobody caches the answer to a POST, and
  * hashing every answer cost as much CPU as validating its event. Shared by both ingest paths.
  */
-export function answerAccepted(res: ServerResponse, result: unknown): void {
-  const text = JSON.stringify(result);
-  res.statusCode = 202;
-  res.setHeader('Content-Type', 'application/json; charset=utf-8');
-  res.setHeader('Content-Length', String(Buffer.byteLength(text)));
-  res.end(text);
-}
+export const answerAccepted = (res: ServerResponse, result: unknown): void => writeJson(res, 202, result);
 
 /**
  * `POST /api/v1/events`: validate the whole batch, append it, answer 202 once it is in the log.

@@ -11,7 +11,7 @@ import { countIngestAnswer, ingestSourceOf } from '../ops/ingest-stats.ts';
 import type { RequestTracker } from '../ops/request-log.ts';
 import { jsonEvents, ndjsonEvents } from './body.ts';
 import type { IngestService } from './ingest-service.ts';
-import { answerAccepted, INGEST_BODY_LIMIT_BYTES, INGEST_EVENTS_PATH } from './ingest-routes.ts';
+import { answerAccepted, INGEST_BODY_LIMIT_BYTES, INGEST_EVENTS_PATH, writeJson } from './ingest-routes.ts';
 
 export interface LeanIngestDeps {
   auth: AuthService;
@@ -46,23 +46,12 @@ const PLAIN_MEDIA = /^application\/(json|x-ndjson)(?:; ?charset=utf-8)?$/i;
 export function leanIngestHandler(deps: LeanIngestDeps): (req: IncomingMessage, res: ServerResponse) => boolean {
   const verifySignature = signatureVerifier(deps.auth, deps.clock);
 
-  const sendError = (res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) => {
-    const text = JSON.stringify(body);
-    for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
-    res.statusCode = status;
-    res.setHeader('Content-Type', 'application/json; charset=utf-8');
-    res.setHeader('Content-Length', String(Buffer.byteLength(text)));
-    const etag = deps.etag(text);
-    if (etag) res.setHeader('ETag', etag);
-    res.end(text);
-  };
-
   /** Answers `err` as the express app's error handler does; `counted` also counts it in data quality once sent (as `ingestStats` does). */
   const fail = (req: IngestRequest, res: ServerResponse, err: unknown, counted: boolean) => {
     const { status, body, headers } = errorAnswer(err, deps.logger, INGEST_EVENTS_PATH);
     const checked = ErrorBodySchema.parse(body);
     if (counted) res.once('finish', () => countIngestAnswer(deps.quality, ingestSourceOf(req, INGEST_EVENTS_PATH), status, checked));
-    sendError(res, status, checked, headers);
+    writeJson(res, status, checked, headers, deps.etag);
   };
 
   // Refusals from here on count in data quality (in express, what comes after `ingestStats`).

@@ -89,9 +89,14 @@ export function attachRealtime(http: HttpServer, deps: { auth: AuthService; floo
    * (the projector's "owed" fields): so a screen that starts from a snapshot with its group's seq
    * ends, after that frame, on the current values.
    */
+  /** The room's cached snapshot while it may still be reused (dropped once older than SNAPSHOT_REUSE_MS). */
+  const reusableSnapshot = (room: Room) => {
+    if (room.snapshot && Date.now() - room.snapshot.at > SNAPSHOT_REUSE_MS) room.snapshot = null;
+    return room.snapshot;
+  };
   const sendSnapshot = (socket: FloorSocket, room: Room, group: FrameGroup) => {
-    let cached = room.snapshot;
-    if (!cached || Date.now() - cached.at > SNAPSHOT_REUSE_MS) {
+    let cached = reusableSnapshot(room);
+    if (!cached) {
       cached = { at: Date.now(), snap: scopeSnapshot(floor.snapshot(), room.scope) };
       room.snapshot = cached;
     }
@@ -143,8 +148,8 @@ export function attachRealtime(http: HttpServer, deps: { auth: AuthService; floo
       const part = scopeDelta(delta, room.scope, { teamOf: (id) => floor.projector.teamOf(id), totalsFor: (q) => floor.projector.totalsFor(q) });
       if (!part) continue;
       const d: Delta = { ...part, seq: delta.seq };
-      if (room.snapshot && Date.now() - room.snapshot.at > SNAPSHOT_REUSE_MS) room.snapshot = null;
-      if (room.snapshot) room.snapshot = { at: room.snapshot.at, snap: applyDelta(room.snapshot.snap, d) };
+      const cached = reusableSnapshot(room);
+      if (cached) room.snapshot = { at: cached.at, snap: applyDelta(cached.snap, d) };
       frames.publish(room.key, d);
     }
   });

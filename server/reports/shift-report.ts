@@ -31,7 +31,6 @@ export interface ReportSources {
 export class ReportWindowError extends Error {}
 
 const PAGE = 5_000;
-const COUNTERS: readonly QueueCounter[] = QUEUE_COUNTERS;
 type Counters = Record<QueueCounter, number>;
 
 /** SPEC §3 queue figures from raw counters: the formulas and rounding of `queueStats` (server/engine/project.ts). */
@@ -51,11 +50,11 @@ export function statsOf(c: Counters): ReportQueueStats {
   };
 }
 
-const zero = (): Counters => Object.fromEntries(COUNTERS.map((f) => [f, 0])) as Counters;
+const zero = (): Counters => Object.fromEntries(QUEUE_COUNTERS.map((f) => [f, 0])) as Counters;
 
 function countersOf(engine: FloorEngine, queueId: string, day: string): Counters {
   const c = zero();
-  for (const f of COUNTERS) c[f] = engine.queueDay(queueId, day, QD[f]);
+  for (const f of QUEUE_COUNTERS) c[f] = engine.queueDay(queueId, day, QD[f]);
   return c;
 }
 
@@ -170,13 +169,13 @@ export function buildReport(f: FoldedWindow, scope: Scope, generatedAt: number):
   const queueCounters = new Map<string, Counters>();
   for (const q of queueIds) {
     const dayCounters = countersOf(B, q, day);
-    if (!COUNTERS.some((k) => dayCounters[k] !== 0)) continue; // no activity that day
+    if (!QUEUE_COUNTERS.some((k) => dayCounters[k] !== 0)) continue; // no activity that day
     const c = { ...dayCounters };
-    if (A) { const s = countersOf(A, q, day); for (const k of COUNTERS) c[k] -= s[k]; }
+    if (A) { const s = countersOf(A, q, day); for (const k of QUEUE_COUNTERS) c[k] -= s[k]; }
     queueCounters.set(q, c);
   }
   const total = zero();
-  for (const c of queueCounters.values()) for (const k of COUNTERS) total[k] += c[k];
+  for (const c of queueCounters.values()) for (const k of QUEUE_COUNTERS) total[k] += c[k];
   const queues: ReportQueueRow[] = [...queueCounters].map(([id, c]) => ({ id, ...statsOf(c) }));
 
   // Agents: rostered with a shift overlapping the window, or active in it.
