@@ -128,3 +128,5 @@ export class Histogram {
 export const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length === 0 ? NaN : s[Math.floor((s.length - 1) / 2)]!; };
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 export const round = (v: number, d = 1) => Math.round(v * 10 ** d) / 10 ** d;
+/** Wall-clock ms with sub-ms precision (comparable across the bench's threads and processes). */
+export const nowMs = () => performance.timeOrigin + performance.now();

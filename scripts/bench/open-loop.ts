@@ -12,7 +12,7 @@ import { connect, type Socket } from 'node:net';
 import { isMainThread, parentPort, Worker, workerData } from 'node:worker_threads';
 import type { EventInput } from '../../shared/events.ts';
 import { FloorTraffic, type TrafficState } from './events.ts';
-import { Histogram, round } from './harness.ts';
+import { Histogram, nowMs, round } from './harness.ts';
 
 /**
  * Keep-alive HTTP/1.1 POSTs on a few raw connections, each request written in one go and each
@@ -78,15 +78,13 @@ class RawPoster {
 interface SenderInit { kind: 'open-loop'; port: number; traffic: TrafficState; rate: number; postEveryMs: number; headers: Record<string, string> }
 
 export interface SenderStats {
-  sent: number; failed: number; inflight: number;
+  sent: number; failed: number;
   /** Send lag (ms after the scheduled time) since the previous `stats(true)`. */
-  lag: { p50Ms: number; p99Ms: number; maxMs: number; events: number };
+  lag: { p50Ms: number; p99Ms: number; maxMs: number };
 }
 
 type ToSender = { cmd: 'stats'; resetLag: boolean } | { cmd: 'stop' };
 type FromSender = { cmd: 'stats'; stats: SenderStats } | { cmd: 'stopped'; stats: SenderStats; traffic: TrafficState };
-
-const nowMs = () => performance.timeOrigin + performance.now();
 
 function runSender(init: SenderInit): void {
   const traffic = FloorTraffic.from(init.traffic);
@@ -110,7 +108,7 @@ function runSender(init: SenderInit): void {
     inflight.add(p);
     void p.finally(() => inflight.delete(p));
   }, init.postEveryMs);
-  const stats = (): SenderStats => ({ sent, failed, inflight: inflight.size, lag: { p50Ms: round(lag.percentile(50)), p99Ms: round(lag.percentile(99)), maxMs: round(lag.max), events: lag.n } });
+  const stats = (): SenderStats => ({ sent, failed, lag: { p50Ms: round(lag.percentile(50)), p99Ms: round(lag.percentile(99)), maxMs: round(lag.max) } });
   parentPort!.on('message', (msg: ToSender) => {
     if (msg.cmd === 'stats') {
       parentPort!.postMessage({ cmd: 'stats', stats: stats() } satisfies FromSender);

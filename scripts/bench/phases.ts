@@ -6,11 +6,10 @@ import { startRedisServer } from '../../server/test-support/redis-server.ts';
 import { FloorTraffic } from './events.ts';
 import { OpenLoopSender } from './open-loop.ts';
 import { connectWire, eventPayload, SharedDecode } from './wire-client.ts';
-import { Child, cpuMs, Histogram, median, post, round, sleep } from './harness.ts';
+import { Child, cpuMs, Histogram, median, nowMs, post, round, sleep } from './harness.ts';
 import { BENCH_SECRETS } from './protocol.ts';
 
 const INGEST_HEADERS = { authorization: `Bearer ${BENCH_SECRETS.ingestKey}` };
-const nowMs = () => performance.timeOrigin + performance.now();
 
 /** Generator-side resources during a measured window: its CPU share of one core and event-loop delay. */
 export interface GeneratorLoad { cpuPct: number; loopDelayP99Ms: number; limited: boolean }
@@ -59,15 +58,12 @@ const seqOf = (snap: unknown) => (snap as { seq?: number }).seq ?? NaN;
  * Both kinds call `onDelta(screen, arrival, frame)` and keep per-screen seq checks.
  */
 interface Screens {
-  n: number;
   realIndexes: Set<number>;
   /** The `socket.io-client` screens (the first `real` of them). */
   real: Socket[];
-  lastSeq: Float64Array;
   gaps: number;
   /** Closes every screen (but `keep`, a screen index). */
   close(keep?: number): void;
-  decode: { decoded: number; reused: number };
 }
 
 async function connectScreens(port: number, n: number, real: number, onDelta: (screen: number, arrival: number, f: FrameInfo) => void, onSnapshot: (bytes: number) => void): Promise<Screens> {
@@ -75,7 +71,7 @@ async function connectScreens(port: number, n: number, real: number, onDelta: (s
   const lastSeq = new Float64Array(n).fill(NaN);
   const realClients: Socket[] = [];
   const closers = new Map<number, () => void>();
-  const screens: Screens = { n, realIndexes: new Set(), real: realClients, lastSeq, gaps: 0, close: (keep) => { for (const [ci, c] of closers) if (ci !== keep) { c(); closers.delete(ci); } }, decode: { decoded: 0, reused: 0 } };
+  const screens: Screens = { realIndexes: new Set(), real: realClients, gaps: 0, close: (keep) => { for (const [ci, c] of closers) if (ci !== keep) { c(); closers.delete(ci); } } };
   const DELTA_PREFIX = Buffer.byteLength('42["floor:delta",');
   const deltas = new SharedDecode((frame) => frameInfo(eventPayload(frame) as DeltaLike, frame.length - DELTA_PREFIX - 1));
   const snaps = new SharedDecode((frame) => ({ seq: seqOf(eventPayload(frame)), bytes: frame.length - Buffer.byteLength('42["floor:snapshot",') - 1 }));
@@ -115,7 +111,6 @@ async function connectScreens(port: number, n: number, real: number, onDelta: (s
     });
   };
   for (let from = 0; from < n; from += 50) await Promise.all(Array.from({ length: Math.min(50, n - from) }, (_, k) => one(from + k)));
-  screens.decode = { get decoded() { return deltas.decoded; }, get reused() { return deltas.reused; } };
   return screens;
 }
 
@@ -135,8 +130,6 @@ export interface LatencyResult {
   eventsSent: number; eventsFailed: number; eventsPerSec: number;
   serverCpuPct: number; generator: GeneratorLoad;
   maxFramesPerSecPerScreen: number; frameBytesMedian: number;
-  /** Distinct delta frames decoded by the wire screens, and frames that reused such a decoding. */
-  framesDecoded: number; framesShared: number;
   snapshotBytes: number; bytesPerClient: number;
   /** Single state changes on an otherwise quiet floor (floorboard only). */
   singleChangeDeltaBytes?: number[];
@@ -246,7 +239,6 @@ export async function latency(kind: 'floorboard' | 'bare-io', opts: { agents: nu
       eventsSent, eventsFailed, eventsPerSec: round(eventsSent / (opts.measureMs / 1000)),
       serverCpuPct: round((cpuMs(cpu0, cpu1) / elapsedMs) * 100),
       generator, maxFramesPerSecPerScreen: maxFps, frameBytesMedian: median(frameBytes),
-      framesDecoded: screens.decode.decoded, framesShared: screens.decode.reused,
       snapshotBytes, bytesPerClient: Math.round((heap1 - heap0) / opts.clients),
       ...(singleChangeDeltaBytes ? { singleChangeDeltaBytes } : {}),
     };

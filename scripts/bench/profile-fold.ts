@@ -7,7 +7,7 @@ import { FloorService } from '../../server/floor/floor-service.ts';
 import { defaultEngineConfig } from '../../server/engine/engine-config.ts';
 import { IngestService } from '../../server/ingest/ingest-service.ts';
 import { MemoryLog } from '../../server/store/memory-log.ts';
-import { FloorTraffic } from './events.ts';
+import { ingestBodies } from './phases.ts';
 
 const agents = Number(process.argv[2] ?? 2000);
 const total = Number(process.argv[3] ?? 300_000);
@@ -15,12 +15,9 @@ const log = new MemoryLog();
 const floor = new FloorService(log, { ...defaultEngineConfig(), staleWaitSec: 4 * 3600 }, Date.now, pino({ level: 'silent' }));
 await floor.start();
 const ingest = new IngestService(log);
-const traffic = new FloorTraffic(agents, 'prof');
-// Event time in the past, one event per ms (as ingestBodies in phases.ts).
-let ts = Date.now() - total - 60_000;
-await ingest.ingest(traffic.logins(ts - 1000));
-const bodies: string[] = [];
-for (let n = 0; n < total; n += 2000) bodies.push(JSON.stringify(Array.from({ length: 2000 }, () => traffic.next(ts++))));
+// The ingest bench's bodies: the logins first, then 2,000-event batches.
+const [logins, ...bodies] = ingestBodies(agents, total, 2000);
+await ingest.ingest(JSON.parse(logins!) as unknown[]);
 const t0 = performance.now();
 const cpu0 = process.cpuUsage();
 let deltas = 0;

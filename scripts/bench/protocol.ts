@@ -9,6 +9,9 @@ export type ChildRequest =
   | { cmd: 'engine-mem'; agents: number; stages: number[] }
   | { cmd: 'stop' };
 
+/** Engine + projector memory after some call cycles per agent. */
+export interface EngineMemoryStage { calls: number; eventsPerAgent: number; bytesPerAgent: number }
+
 export interface CpuUsage { user: number; system: number }
 
 export type ChildReply =
@@ -16,5 +19,5 @@ export type ChildReply =
   | { cmd: 'cpu'; cpu: CpuUsage; heapUsed: number }
   | { cmd: 'heap'; heapUsed: number }
   | { cmd: 'xadd'; events: number; ms: number }
-  | { cmd: 'engine-mem'; agents: number; stages: { calls: number; eventsPerAgent: number; bytesPerAgent: number }[]; rosterBytesPerAgent: number }
+  | { cmd: 'engine-mem'; agents: number; stages: EngineMemoryStage[]; rosterBytesPerAgent: number }
   | { cmd: 'error'; message: string };

@@ -27,7 +27,7 @@ import { MemoryLog } from '../../server/store/memory-log.ts';
 import { RedisLog } from '../../server/store/redis-log.ts';
 import { agentId, FloorTraffic, teamOf } from './events.ts';
 import { resolveEntry } from '../../server/schedule/roster.ts';
-import type { ChildReply, ChildRequest } from './protocol.ts';
+import type { ChildReply, ChildRequest, EngineMemoryStage } from './protocol.ts';
 import { BENCH_SECRETS } from './protocol.ts';
 
 const mode = process.env.BENCH_MODE ?? 'floorboard';
@@ -117,13 +117,9 @@ async function xaddBaseline(url: string, durationMs: number, batch: number, conc
 }
 
 /** Heap after a full GC plus the ArrayBuffers outside it (the engine's fold tables live there). */
-function memoryAfterGc(): number {
-  for (let i = 0; i < 3; i++) gc?.();
-  const m = process.memoryUsage();
-  return m.heapUsed + m.arrayBuffers;
-}
+const memoryAfterGc = (): number => heapAfterGc() + process.memoryUsage().arrayBuffers;
 
-export interface EngineMemoryStage { calls: number; eventsPerAgent: number; bytesPerAgent: number }
+type EngineMemory = Omit<Extract<ChildReply, { cmd: 'engine-mem' }>, 'cmd'>;
 
 /**
  * Memory of the pure engine + projector for `agents` agents (heap and ArrayBuffers): logged in,
@@ -131,13 +127,13 @@ export interface EngineMemoryStage { calls: number; eventsPerAgent: number; byte
  * run on a small floor goes first, so code compiled and shapes created on first use (the same
  * for any floor) are in the baseline, not in the per-agent figures.
  */
-function engineMemory(agents: number, stages: number[]): { agents: number; stages: EngineMemoryStage[]; rosterBytesPerAgent: number } {
+function engineMemory(agents: number, stages: number[]): EngineMemory {
   floorMemory(Math.min(100, agents), stages, () => 0);
   const base = memoryAfterGc();
   return floorMemory(agents, stages, (at) => at - base);
 }
 
-function floorMemory(agents: number, stages: number[], used: (memory: number) => number): { agents: number; stages: EngineMemoryStage[]; rosterBytesPerAgent: number } {
+function floorMemory(agents: number, stages: number[], used: (memory: number) => number): EngineMemory {
   const engine = new FloorEngine(defaultEngineConfig());
   const projector = new FloorProjector(engine);
   const ingest = new IngestService(new MemoryLog());
