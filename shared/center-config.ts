@@ -128,8 +128,10 @@ export function withDirection(name: keyof CenterLimits, l: Limits): Threshold {
   return { ...l, direction: DEFAULT_THRESHOLDS[name].direction };
 }
 
+export type QueueSl = { slThresholdSec: number; slTarget: number };
+
 /** Service-level settings of a queue: its own, else the center's configured ones, else `base` (environment). */
-export function queueSl(cfg: CenterConfig | null | undefined, queueId: string, base: { slThresholdSec: number; slTarget: number } = METRIC_DEFAULTS): { slThresholdSec: number; slTarget: number } {
+export function queueSl(cfg: CenterConfig | null | undefined, queueId: string, base: QueueSl = METRIC_DEFAULTS): QueueSl {
   const q = cfg?.queues.find((x) => x.id === queueId);
   return {
     slThresholdSec: q?.slThresholdSec ?? cfg?.defaults.slThresholdSec ?? base.slThresholdSec,

@@ -1,6 +1,6 @@
 import type { FloorEvent } from '../../shared/events.ts';
 import type { AgentState } from '../../shared/snapshot.ts';
-import { EMPTY_CENTER_CONFIG, queueLimits, queueSl, teamLimits, type CenterConfig, type QueueLimits, type TeamLimits } from '../../shared/center-config.ts';
+import { EMPTY_CENTER_CONFIG, queueLimits, queueSl, teamLimits, type CenterConfig, type QueueLimits, type QueueSl, type TeamLimits } from '../../shared/center-config.ts';
 import { AgentBook, COPY, IN_ORDER, TOO_LATE, UNASSIGNED_TEAM, type AgentBookState, type AgentDayFigures, type AgentView } from './agent-book.ts';
 import { overrunAt } from './agent-fold.ts';
 import { F, nullIfNaN } from './agent-table.ts';
@@ -65,6 +65,13 @@ export class DirtySet {
 /** How far the watermark moves between compactions (event time). */
 const COMPACT_EVERY_MS = 60_000;
 
+/** `cache`'s value for `key`, made by `make` the first time (the values are shared: never mutated). */
+function resolvedOf<T>(cache: Map<string, T>, key: string, make: () => T): T {
+  let v = cache.get(key);
+  if (v === undefined) cache.set(key, (v = make()));
+  return v;
+}
+
 /**
  * The floor: a deterministic fold of events into per-call and per-agent facts plus additive sums.
  * No I/O and no clock: time comes in through `tick(now)` and the projections. Any delivery order
@@ -93,6 +100,8 @@ export class FloorEngine {
   private readonly timers = new TimerQueue();
   /** Names and thresholds of teams and queues (given as data by the service layer: `setCenterConfig`). */
   center: CenterConfig = EMPTY_CENTER_CONFIG;
+  /** Each queue's and team's settings resolved from `center` (asked per call; cleared when it changes). */
+  private resolved = { queueLimits: new Map<string, QueueLimits>(), teamLimits: new Map<string, TeamLimits>(), queueSl: new Map<string, QueueSl>() };
   private queueNames = new Map<string, string>();
   private teamNames = new Map<string, string>();
   private lastMaintenance = 0;
@@ -222,10 +231,10 @@ export class FloorEngine {
 
   queueName(queueId: string): string | undefined { return this.queueNames.get(queueId); }
   teamName(teamId: string): string | undefined { return this.teamNames.get(teamId); }
-  queueLimitsOf(queueId: string): QueueLimits { return queueLimits(this.center, queueId); }
-  teamLimitsOf(teamId: string): TeamLimits { return teamLimits(this.center, teamId); }
+  queueLimitsOf(queueId: string): QueueLimits { return resolvedOf(this.resolved.queueLimits, queueId, () => queueLimits(this.center, queueId)); }
+  teamLimitsOf(teamId: string): TeamLimits { return resolvedOf(this.resolved.teamLimits, teamId, () => teamLimits(this.center, teamId)); }
   /** A queue's SL threshold and target: its own, the center's, else the environment's. */
-  queueSlOf(queueId: string): { slThresholdSec: number; slTarget: number } { return queueSl(this.center, queueId, this.cfg); }
+  queueSlOf(queueId: string): QueueSl { return resolvedOf(this.resolved.queueSl, queueId, () => queueSl(this.center, queueId, this.cfg)); }
 
   // ---- configuration -------------------------------------------------------------------------
 
@@ -253,6 +262,7 @@ export class FloorEngine {
 
   private useCenter(cfg: CenterConfig): void {
     this.center = cfg;
+    for (const m of Object.values(this.resolved)) m.clear();
     this.queueNames = new Map(cfg.queues.map((q) => [q.id, q.name]));
     this.teamNames = new Map(cfg.teams.map((t) => [t.id, t.name]));
   }

@@ -41,6 +41,10 @@ export function earliness(ms: number): Attendance | null {
   return 'absent';
 }
 
+const NOT_THERE = { arrivedAt: null, leftAt: null, inShift: false, counted: false, present: false } as const;
+/** Most agents on most floors have no shift: one shared answer (never mutated). */
+const NOT_SCHEDULED: AttendanceFigures = Object.freeze({ status: 'not_scheduled', ...NOT_THERE, nextBoundary: null });
+
 /**
  * Attendance on the agent's shift of today (SPEC §3), judged live at `now` from the state
  * timeline. Someone still signed in from before the shift start counts as signed in at the start
@@ -49,9 +53,8 @@ export function earliness(ms: number): Attendance | null {
  * it. The worse of lateness and early leave wins (early leave wins a tie with late).
  */
 export function attendanceOf(shift: { start: number; end: number } | null, timeline: TimelineView, now: number): AttendanceFigures {
-  const none = { arrivedAt: null, leftAt: null, inShift: false, counted: false, present: false };
-  if (!shift) return { status: 'not_scheduled', ...none, nextBoundary: null };
-  if (now < shift.start) return { status: 'upcoming', ...none, nextBoundary: shift.start };
+  if (!shift) return NOT_SCHEDULED;
+  if (now < shift.start) return { status: 'upcoming', ...NOT_THERE, nextBoundary: shift.start };
   const inShift = now < shift.end;
   let arrivedAt: number | null = null;
   if (stateAt(timeline, shift.start).state !== 'offline') arrivedAt = shift.start;

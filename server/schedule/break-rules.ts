@@ -19,6 +19,8 @@ export interface BreakRuleInput {
   graceMs: number;
 }
 
+const NO_RULE_ALERTS: { alerts: Alert[]; nextBoundary: null } = Object.freeze({ alerts: Object.freeze([]) as unknown as Alert[], nextBoundary: null });
+
 const isBreakActivity = (a: Segment['activity']) => a === 'short_break' || a === 'meal';
 const resting = (s: Change['state']) => s === 'break' || s === 'away';
 
@@ -34,14 +36,13 @@ const resting = (s: Change['state']) => s === 'break' || s === 'away';
  */
 export function breakRuleAlerts(input: BreakRuleInput): { alerts: Alert[]; nextBoundary: number | null } {
   const { agentId, teamId, timeline, loginSince, segments, now, graceMs } = input;
-  const alerts: Alert[] = [];
-  const boundaries: number[] = [];
   const cur = input.current ?? stateAt(timeline, now);
+  const early = resting(cur.state) && loginSince !== null && cur.at < loginSince + NO_BREAK_AFTER_START_MS;
+  // Without a schedule only the early-break rule applies: most evaluations allocate nothing.
+  if (segments.length === 0) return early ? { alerts: [earlyBreak(agentId, teamId, cur.at)], nextBoundary: null } : NO_RULE_ALERTS;
+  const alerts: Alert[] = early ? [earlyBreak(agentId, teamId, cur.at)] : [];
   const base = { agentId, teamId } as const;
-
-  if (resting(cur.state) && loginSince !== null && cur.at < loginSince + NO_BREAK_AFTER_START_MS) {
-    alerts.push({ id: `early_break:${agentId}`, rule: 'early_break', severity: 'amber', since: cur.at, ...base });
-  }
+  const boundaries: number[] = [];
 
   const seg = segments.find((s) => now >= s.start && now < s.end);
   if (cur.state === 'break' && seg?.activity === 'work') {
@@ -67,6 +68,10 @@ export function breakRuleAlerts(input: BreakRuleInput): { alerts: Alert[]; nextB
   }
   if (shiftEnd !== null && shiftEnd > now) boundaries.push(shiftEnd);
   return { alerts, nextBoundary: boundaries.length > 0 ? Math.min(...boundaries) : null };
+}
+
+function earlyBreak(agentId: string, teamId: string, since: number): Alert {
+  return { id: `early_break:${agentId}`, rule: 'early_break', severity: 'amber', since, agentId, teamId };
 }
 
 /** No break or `away` at any moment of [from, to), and signed in at some moment of it. */

@@ -47,6 +47,14 @@ const r4 = (v: number | null) => (v === null ? null : Math.round(v * 10_000) / 1
 /** Agent figures to 0.1 %: what screens show, and fewer changes to send. */
 const r3 = (v: number | null) => (v === null ? null : Math.round(v * 1000) / 1000);
 
+/** The earlier of `a` and `b` among those after `now` (null: neither is). */
+function earliestAfter(now: number, a: number | null, b: number | null): number | null {
+  const okA = a !== null && a > now;
+  const okB = b !== null && b > now;
+  if (okA && okB) return Math.min(a, b);
+  return okA ? a : okB ? b : null;
+}
+
 /**
  * Schedule state the engine needs, as data: each day's effective shifts (roster with the break
  * plans applied), per-agent adherence/attendance/break-rule results, and team and floor sums kept
@@ -140,8 +148,8 @@ export class ScheduleBook {
     const gone = shift !== null && att.inShift && ((att.arrivedAt === null && att.status !== 'upcoming') || (att.leftAt !== null && a.state === 'offline'));
     this.setMissing(day.key, a.agentId, shift?.teamId ?? a.teamId, gone);
 
-    const next = [adh.nextBoundary, att.nextBoundary, rules.nextBoundary].filter((t): t is number => t !== null && t > now);
-    if (next.length > 0) this.wake(a.agentId, Math.min(...next));
+    const next = earliestAfter(now, earliestAfter(now, adh.nextBoundary, att.nextBoundary), rules.nextBoundary);
+    if (next !== null) this.wake(a.agentId, next);
     return { adherence: r3(adh.adherence), conformance: r3(adh.conformance), attendance: att.status };
   }
 

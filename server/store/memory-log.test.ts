@@ -30,6 +30,40 @@ describe('MemoryLog specifics', () => {
     expect(again.appended.map((e) => e.event.id)).toEqual([batch[0]!.id, batch[1]!.id]);
   });
 
+  it('reads, pages, follows and trims across many appends as one contiguous log', async () => {
+    // Entries are kept one JSON string per append: reads must not see the seams.
+    let seed = 7;
+    const rand = (n: number) => { seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31; return seed % n; };
+    const log = new MemoryLog();
+    const all: LogEntry[] = [];
+    const sent: ReturnType<typeof ev>[] = [];
+    for (let b = 0; b < 40; b++) {
+      // a few ids sent before come back: the append keeps only the new ones
+      const batch = [...evs(rand(6)), ...(sent.length > 0 ? [sent[rand(sent.length)]!] : [])];
+      sent.push(...batch);
+      all.push(...(await log.append(batch)).appended);
+    }
+    expect(all.length).toBeGreaterThan(60);
+    let trimmed = 0;
+    for (let round = 0; round < 30; round++) {
+      const from = rand(all.length + 1);
+      const after = from === 0 ? LOG_START : all[from - 1]!.pos;
+      const limit = rand(25);
+      expect(await log.readAfter(after, limit)).toEqual(all.slice(Math.max(from, trimmed), Math.max(from, trimmed) + limit));
+      if (round % 5 === 4) {
+        const through = Math.min(all.length, trimmed + rand(12));
+        await log.saveCheckpoint({ pos: all[through - 1]?.pos ?? LOG_START, state: '{}', savedAt: 0 });
+        expect(await log.trimThrough(all[through - 1]?.pos ?? LOG_START)).toBe(Math.max(0, through - trimmed));
+        trimmed = Math.max(trimmed, through);
+      }
+    }
+    const got: LogEntry[] = [];
+    const stop = log.follow(LOG_START, (entries) => got.push(...entries));
+    stop();
+    expect(got).toEqual(all.slice(trimmed));
+    expect(await log.lastPosition()).toBe(all[all.length - 1]!.pos);
+  });
+
   it('delivers in order when a follower appends re-entrantly', async () => {
     const log = new MemoryLog();
     const seen: string[] = [];

@@ -16,6 +16,11 @@ export interface MemoryLogOptions {
 interface Follower { fn: (entries: LogEntry[]) => void; last: number }
 /** Appended entries waiting to be delivered; `first` is the number of the first. */
 interface Pending { first: number; entries: LogEntry[] }
+/**
+ * The events of one append as one JSON string, `first` the number of its first entry. A day of
+ * events kept as objects is millions of objects for every GC to copy or trace; a string is one.
+ */
+interface Chunk { first: number; count: number; json: string }
 
 /** The entry number a position stands for (the memory log writes `n-0`; a suffix never counts). */
 const entryNumber = (pos: LogPosition): number => {
@@ -30,7 +35,11 @@ const entryNumber = (pos: LogPosition): number => {
  */
 export class MemoryLog implements EventLog {
   readonly kind = 'memory' as const;
-  private entries: LogEntry[] = [];
+  private chunks: Chunk[] = [];
+  /** Entries numbered up to this one are trimmed (the first chunk may be partly trimmed). */
+  private trimmedThrough = 0;
+  /** The chunk a read parsed last, and its events: paging through one chunk parses it once. */
+  private parsed: { chunk: Chunk; events: FloorEvent[] } | null = null;
   private next = 1;
   /** id → expiry (ms). Insertion order is time order, so expired ids are pruned from the front. */
   private ids = new Map<string, number>();
@@ -54,30 +63,32 @@ export class MemoryLog implements EventLog {
     const now = this.now();
     this.forgetExpiredIds(now);
     const expiresAt = now + this.dedupTtlMs;
-    const start = this.entries.length;
     const first = this.next;
+    const appended: LogEntry[] = [];
+    const kept: FloorEvent[] = [];
     let duplicates = 0;
     for (const event of events) {
       const exp = this.ids.get(event.id);
       if (exp !== undefined && exp > now) { duplicates++; continue; }
       if (exp !== undefined) this.ids.delete(event.id); // re-insert at the back (time order)
       this.ids.set(event.id, expiresAt);
-      this.entries.push({ pos: `${this.next++}-0`, event });
+      appended.push({ pos: `${this.next++}-0`, event });
+      kept.push(event);
     }
     while (this.ids.size > this.maxDedupIds) this.ids.delete(this.ids.keys().next().value!);
-    const appended = this.entries.slice(start); // what this call pushed: the log's tail
-    if (appended.length > 0) this.deliver({ first, entries: appended });
+    if (appended.length > 0) {
+      this.chunks.push({ first, count: kept.length, json: JSON.stringify(kept) });
+      this.deliver({ first, entries: appended });
+    }
     return { appended, duplicates };
   }
 
   async readAfter(after: LogPosition, limit: number): Promise<LogEntry[]> {
-    if (limit <= 0) return [];
-    const start = this.indexAfter(after);
-    return this.entries.slice(start, start + limit);
+    return this.entriesAfter(after, limit);
   }
 
   follow(after: LogPosition, onEntries: (entries: LogEntry[]) => void): () => void {
-    const backlog = this.entries.slice(this.indexAfter(after));
+    const backlog = this.entriesAfter(after, Infinity);
     const follower: Follower = { fn: onEntries, last: backlog.length > 0 ? this.next - 1 : entryNumber(after) };
     this.followers.add(follower);
     if (backlog.length > 0) this.call(follower, backlog);
@@ -98,8 +109,13 @@ export class MemoryLog implements EventLog {
   async trimThrough(pos: LogPosition): Promise<number> {
     if (!this.checkpoint) return 0;
     const through = comparePositions(pos, this.checkpoint.pos) <= 0 ? pos : this.checkpoint.pos;
-    const removed = this.entries.splice(0, this.indexAfter(through));
-    return removed.length;
+    const removed = Math.max(0, Math.min(entryNumber(through), this.next - 1) - this.trimmedThrough);
+    this.trimmedThrough += removed;
+    let drop = 0;
+    while (drop < this.chunks.length && this.chunks[drop]!.first + this.chunks[drop]!.count - 1 <= this.trimmedThrough) drop++;
+    if (this.parsed && this.chunks.indexOf(this.parsed.chunk) < drop) this.parsed = null;
+    this.chunks.splice(0, drop);
+    return removed;
   }
 
   healthy(): boolean { return true; }
@@ -140,14 +156,33 @@ export class MemoryLog implements EventLog {
     }
   }
 
-  /** Index of the first entry after `pos` (binary search: positions are increasing). */
-  private indexAfter(pos: LogPosition): number {
+  /** Up to `limit` entries strictly after `pos`, in order (entry numbers are contiguous from 1). */
+  private entriesAfter(pos: LogPosition, limit: number): LogEntry[] {
+    const out: LogEntry[] = [];
+    let n = Math.max(entryNumber(pos) + 1, this.trimmedThrough + 1);
+    for (let c = this.chunkOf(n); c < this.chunks.length && out.length < limit; c++) {
+      const chunk = this.chunks[c]!;
+      const events = this.eventsOf(chunk);
+      for (; n < chunk.first + chunk.count && out.length < limit; n++) out.push({ pos: `${n}-0`, event: events[n - chunk.first]! });
+    }
+    return out;
+  }
+
+  /** Index of the chunk that holds entry `n` (or of the first one after it). */
+  private chunkOf(n: number): number {
     let lo = 0;
-    let hi = this.entries.length;
+    let hi = this.chunks.length;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (comparePositions(this.entries[mid]!.pos, pos) <= 0) lo = mid + 1; else hi = mid;
+      const c = this.chunks[mid]!;
+      if (c.first + c.count <= n) lo = mid + 1; else hi = mid;
     }
     return lo;
   }
+
+  private eventsOf(chunk: Chunk): FloorEvent[] {
+    if (this.parsed?.chunk !== chunk) this.parsed = { chunk, events: JSON.parse(chunk.json) as FloorEvent[] };
+    return this.parsed.events;
+  }
+
 }
