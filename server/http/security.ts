@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import helmet from 'helmet';
+import { INGEST_EVENTS_PATH } from '../ingest/paths.ts';
 import { ApiError } from './api-error.ts';
 
 /** A Host header we are willing to echo into the CSP (name or IP, optional port). */
@@ -121,7 +122,8 @@ export function apiOriginGuard(allowed: readonly string[]): RequestHandler {
 
 /** Default largest request body outside the ingest endpoints (which set their own, larger limits). */
 export const DEFAULT_BODY_LIMIT_BYTES = 1024 * 1024;
-const INGEST_PATHS = ['/api/v1/events', '/api/v1/ingest/'];
+/** The events endpoint, and every adapter under /api/v1/ingest/. */
+const INGEST_PATHS = [INGEST_EVENTS_PATH, '/api/v1/ingest/'];
 
 /**
  * Answers 413 before reading a body whose declared length exceeds the limit of its endpoint;

@@ -3,12 +3,12 @@ import express, { Router } from 'express';
 import type { AuthService } from '../auth/auth-service.ts';
 import { requireSignatureIfConfigured, signatureVerifier } from '../auth/ingest-signature.ts';
 import { requireRole } from '../http/middleware.ts';
-import { ASTERISK_QUEUE_LOG_PATH, createAsteriskRouter, type AsteriskRouterOptions } from './asterisk/router.ts';
+import { createAsteriskRouter, type AsteriskRouterOptions } from './asterisk/router.ts';
 import { ingestSourceOf } from '../ops/ingest-stats.ts';
 import { eventsFromBody } from './body.ts';
 import type { IngestService } from './ingest-service.ts';
+import { ASTERISK_QUEUE_LOG_PATH, INGEST_EVENTS_PATH } from './paths.ts';
 
-export const INGEST_EVENTS_PATH = '/api/v1/events';
 /** Largest ingest body (10 MB), declared or chunked. */
 export const INGEST_BODY_LIMIT_BYTES = 10 * 1024 * 1024;
 

@@ -11,7 +11,8 @@ import { countIngestAnswer, ingestSourceOf } from '../ops/ingest-stats.ts';
 import type { RequestTracker } from '../ops/request-log.ts';
 import { jsonEvents, ndjsonEvents } from './body.ts';
 import type { IngestService } from './ingest-service.ts';
-import { answerAccepted, INGEST_BODY_LIMIT_BYTES, INGEST_EVENTS_PATH, writeJson } from './ingest-routes.ts';
+import { answerAccepted, INGEST_BODY_LIMIT_BYTES, writeJson } from './ingest-routes.ts';
+import { INGEST_EVENTS_PATH } from './paths.ts';
 
 export interface LeanIngestDeps {
   auth: AuthService;

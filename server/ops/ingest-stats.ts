@@ -2,11 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import type { NextFunction, Request, RequestHandler, Response } from 'express';
 import { ErrorBodySchema } from '../../shared/errors.ts';
 import type { Principal } from '../auth/principal.ts';
-import { ASTERISK_QUEUE_LOG_PATH } from '../ingest/asterisk/router.ts';
+import { ASTERISK_QUEUE_LOG_PATH, INGEST_EVENTS_PATH } from '../ingest/paths.ts';
 import type { DataQualityTracker } from './data-quality.ts';
 
 const SOURCE_LABEL = /^[A-Za-z0-9][\w.-]{0,31}$/;
-export const INGEST_PATHS = ['/api/v1/events', ASTERISK_QUEUE_LOG_PATH];
+export const INGEST_PATHS = [INGEST_EVENTS_PATH, ASTERISK_QUEUE_LOG_PATH];
 
 /**
  * The source an ingest request is counted under: `asterisk` for the queue_log adapter; else the

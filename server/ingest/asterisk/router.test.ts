@@ -7,7 +7,8 @@ import { ErrorBodySchema } from '../../../shared/errors.ts';
 import { MemoryLog } from '../../store/memory-log.ts';
 import { StoreUnavailableError, type EventLog } from '../../store/event-log.ts';
 import { IngestService } from '../ingest-service.ts';
-import { ASTERISK_QUEUE_LOG_PATH, createAsteriskRouter } from './router.ts';
+import { ASTERISK_QUEUE_LOG_PATH } from '../paths.ts';
+import { createAsteriskRouter } from './router.ts';
 
 const corpus = readFileSync(new URL('./fixtures/queue_log.sample', import.meta.url), 'utf8');
 

@@ -4,9 +4,8 @@ import type { ErrorBody } from '../../../shared/errors.ts';
 import { ApiError, validationFailed } from '../../http/api-error.ts';
 import { StoreUnavailableError } from '../../store/event-log.ts';
 import type { IngestService } from '../ingest-service.ts';
+import { ASTERISK_QUEUE_LOG_PATH } from '../paths.ts';
 import { QueueLogMapper, type QueueLogOptions, type QueueLogRejection } from './mapper.ts';
-
-export const ASTERISK_QUEUE_LOG_PATH = '/api/v1/ingest/asterisk-queue-log';
 
 export interface AsteriskRouterOptions extends QueueLogOptions {
   ingest: IngestService;
