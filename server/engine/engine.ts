@@ -65,11 +65,10 @@ export class DirtySet {
 /** How far the watermark moves between compactions (event time). */
 const COMPACT_EVERY_MS = 60_000;
 
-/** `cache`'s value for `key`, made by `make` the first time (the values are shared: never mutated). */
-function resolvedOf<T>(cache: Map<string, T>, key: string, make: () => T): T {
-  let v = cache.get(key);
-  if (v === undefined) cache.set(key, (v = make()));
-  return v;
+/** Stores `value` under `key` and returns it (resolved settings are shared: never mutated). */
+function remember<T>(cache: Map<string, T>, key: string, value: T): T {
+  cache.set(key, value);
+  return value;
 }
 
 /**
@@ -231,10 +230,11 @@ export class FloorEngine {
 
   queueName(queueId: string): string | undefined { return this.queueNames.get(queueId); }
   teamName(teamId: string): string | undefined { return this.teamNames.get(teamId); }
-  queueLimitsOf(queueId: string): QueueLimits { return resolvedOf(this.resolved.queueLimits, queueId, () => queueLimits(this.center, queueId)); }
-  teamLimitsOf(teamId: string): TeamLimits { return resolvedOf(this.resolved.teamLimits, teamId, () => teamLimits(this.center, teamId)); }
+  // Asked per call: a cache hit allocates nothing (no closure to make the value).
+  queueLimitsOf(queueId: string): QueueLimits { return this.resolved.queueLimits.get(queueId) ?? remember(this.resolved.queueLimits, queueId, queueLimits(this.center, queueId)); }
+  teamLimitsOf(teamId: string): TeamLimits { return this.resolved.teamLimits.get(teamId) ?? remember(this.resolved.teamLimits, teamId, teamLimits(this.center, teamId)); }
   /** A queue's SL threshold and target: its own, the center's, else the environment's. */
-  queueSlOf(queueId: string): QueueSl { return resolvedOf(this.resolved.queueSl, queueId, () => queueSl(this.center, queueId, this.cfg)); }
+  queueSlOf(queueId: string): QueueSl { return this.resolved.queueSl.get(queueId) ?? remember(this.resolved.queueSl, queueId, queueSl(this.center, queueId, this.cfg)); }
 
   // ---- configuration -------------------------------------------------------------------------
 
