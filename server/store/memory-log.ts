@@ -111,10 +111,11 @@ export class MemoryLog implements EventLog {
     const through = comparePositions(pos, this.checkpoint.pos) <= 0 ? pos : this.checkpoint.pos;
     const removed = Math.max(0, Math.min(entryNumber(through), this.next - 1) - this.trimmedThrough);
     this.trimmedThrough += removed;
+    const gone = (c: Chunk) => c.first + c.count - 1 <= this.trimmedThrough;
     let drop = 0;
-    while (drop < this.chunks.length && this.chunks[drop]!.first + this.chunks[drop]!.count - 1 <= this.trimmedThrough) drop++;
-    if (this.parsed && this.chunks.indexOf(this.parsed.chunk) < drop) this.parsed = null;
+    while (drop < this.chunks.length && gone(this.chunks[drop]!)) drop++;
     this.chunks.splice(0, drop);
+    if (this.parsed && gone(this.parsed.chunk)) this.parsed = null;
     return removed;
   }
 
