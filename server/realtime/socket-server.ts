@@ -80,6 +80,12 @@ export function attachRealtime(http: HttpServer, deps: { auth: AuthService; floo
     next();
   });
 
+  /** The room's cached snapshot while it may still be reused (dropped once older than SNAPSHOT_REUSE_MS). */
+  const reusableSnapshot = (room: Room) => {
+    if (room.snapshot && Date.now() - room.snapshot.at > SNAPSHOT_REUSE_MS) room.snapshot = null;
+    return room.snapshot;
+  };
+
   /**
    * Scoped snapshots, shared by the screens of a room for 1 s at most: when every TV reconnects at
    * once (a restart, a network blip) the floor is projected once per room, not once per screen.
@@ -89,11 +95,6 @@ export function attachRealtime(http: HttpServer, deps: { auth: AuthService; floo
    * (the projector's "owed" fields): so a screen that starts from a snapshot with its group's seq
    * ends, after that frame, on the current values.
    */
-  /** The room's cached snapshot while it may still be reused (dropped once older than SNAPSHOT_REUSE_MS). */
-  const reusableSnapshot = (room: Room) => {
-    if (room.snapshot && Date.now() - room.snapshot.at > SNAPSHOT_REUSE_MS) room.snapshot = null;
-    return room.snapshot;
-  };
   const sendSnapshot = (socket: FloorSocket, room: Room, group: FrameGroup) => {
     let cached = reusableSnapshot(room);
     if (!cached) {
