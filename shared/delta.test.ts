@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { applyDelta, mergeDeltas, type Delta } from './delta.ts';
+import type { Snapshot } from './snapshot.ts';
 
 const mergeDelta = (a: Delta, b: Delta) => mergeDeltas([a, b]);
-import type { Snapshot } from './snapshot.ts';
 
 const RUNS = Number(process.env.FC_RUNS ?? 500);
 

@@ -7,7 +7,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { pin, round, stealMeter } from './harness.ts';
+import { median, pin, round, stealMeter } from './harness.ts';
 import { engineMemory, ingestAll, latency, scaling, type GeneratorLoad } from './phases.ts';
 
 const quick = process.env.BENCH_QUICK === '1';
@@ -15,7 +15,6 @@ const T = (ms: number) => (quick ? Math.max(1000, Math.round(ms / 4)) : ms);
 const started = performance.now();
 const pinned = pin(process.pid, 0);
 const say = (s: string) => console.log(`[bench ${((performance.now() - started) / 1000).toFixed(0).padStart(3)} s] ${s}`);
-const median = (xs: number[]) => { const s = [...xs].sort((a, b) => a - b); return s.length ? s[Math.floor((s.length - 1) / 2)]! : NaN; };
 
 const LAT = { agents: 2000, rate: 1000, clients: 500, warmMs: T(5000), measureMs: T(20_000) };
 // The p99 of one latency run moves by 1.5× between runs on a shared VM, so the latency pair
