@@ -338,7 +338,8 @@ export async function ingest(child: Child, bodies: string[], opts: { durationMs:
   return { eventsPerSec: Math.round(events / (ms / 1000)), events, ms: Math.round(ms), serverCpuPct: round((cpuMs(cpu0, cpu1) / ms) * 100), generator: probe(), exhausted, errors };
 }
 
-export interface IngestAll { memory: IngestResult; parse: IngestResult; redis: IngestResult; xadd: { eventsPerSec: number } }
+/** `validate`: the parse-only server that also checks every event with the shared schema (the ceiling of any validating server). */
+export interface IngestAll { memory: IngestResult; parse: IngestResult; validate: IngestResult; redis: IngestResult; xadd: { eventsPerSec: number } }
 
 export async function ingestAll(opts: { agents: number; batch: number; poolEvents: number; durationMs: number; concurrency: number }): Promise<IngestAll> {
   const bodies = ingestBodies(opts.agents, opts.poolEvents, opts.batch);
@@ -348,13 +349,14 @@ export async function ingestAll(opts: { agents: number; batch: number; poolEvent
   };
   const memory = await run('floorboard', {}, false);
   const parse = await run('bare-parse', {}, true);
+  const validate = await run('bare-validate', {}, true);
   const redisServer = await startRedisServer();
   try {
     const redis = await run('floorboard', { BENCH_REDIS_URL: redisServer.url }, false);
     const x = await Child.start('xadd');
     try {
       const r = await x.ask({ cmd: 'xadd', url: redisServer.url, durationMs: opts.durationMs, batch: opts.batch, concurrency: opts.concurrency });
-      return { memory, parse, redis, xadd: { eventsPerSec: Math.round(r.events / (r.ms / 1000)) } };
+      return { memory, parse, validate, redis, xadd: { eventsPerSec: Math.round(r.events / (r.ms / 1000)) } };
     } finally { await x.stop(); }
   } finally {
     await redisServer.dispose();

@@ -49,7 +49,7 @@ say('scaling: 20,000 agents');
 const s20k = await scaling(20_000, SCALE);
 
 steal.scaling = stolen();
-say('ingest: memory log, parse-only express, Redis log, pipelined XADD');
+say('ingest: memory log, parse-only express, parse and validate, Redis log, pipelined XADD');
 stolen = stealMeter();
 const ing = await ingestAll({ agents: 2000, batch: 2000, poolEvents: quick ? 400_000 : 1_600_000, durationMs: T(8000), concurrency: 4 });
 
@@ -94,9 +94,11 @@ const results = {
     memoryEventsPerSec: ing.memory.eventsPerSec, memoryBaselineEventsPerSec: ing.parse.eventsPerSec,
     redisEventsPerSec: ing.redis.eventsPerSec, redisBaselineEventsPerSec: ing.xadd.eventsPerSec,
     memoryRatio: ratio(ing.memory.eventsPerSec, ing.parse.eventsPerSec), redisRatio: ratio(ing.redis.eventsPerSec, ing.xadd.eventsPerSec),
+    /** Parse and schema-check only (no log, no fold): the most a server that validates every event can reach, as a share of parse-only. */
+    validateOnlyEventsPerSec: ing.validate.eventsPerSec, validateOnlyRatio: ratio(ing.validate.eventsPerSec, ing.parse.eventsPerSec),
     memoryServerCpuPct: ing.memory.serverCpuPct, redisServerCpuPct: ing.redis.serverCpuPct,
-    generatorCpuPct: { memory: ing.memory.generator.cpuPct, parse: ing.parse.generator.cpuPct, redis: ing.redis.generator.cpuPct },
-    generatorLimited: ing.memory.generator.limited || ing.parse.generator.limited || ing.redis.generator.limited,
+    generatorCpuPct: { memory: ing.memory.generator.cpuPct, parse: ing.parse.generator.cpuPct, validate: ing.validate.generator.cpuPct, redis: ing.redis.generator.cpuPct },
+    generatorLimited: ing.memory.generator.limited || ing.parse.generator.limited || ing.validate.generator.limited || ing.redis.generator.limited,
     poolExhausted: ing.memory.exhausted || ing.redis.exhausted,
   },
   scaling: {
@@ -129,6 +131,7 @@ const rows: [string, string, string, string, string][] = [
   ['event→screen p99', `${fb.p99Ms} ms`, `${bare.p99Ms} ms bare`, `${results.latency.p99Ratio}×`, ok(fb.p99Ms <= 80 && fb.p99Ms <= 2 * bare.p99Ms) + ' ≤80 ms, ≤2×'],
   ['event→screen p50', `${fb.p50Ms} ms`, `${bare.p50Ms} ms bare`, `${results.latency.p50Ratio}×`, ''],
   ['ingest memory', `${ing.memory.eventsPerSec}/s`, `${ing.parse.eventsPerSec}/s parse`, `${results.ingest.memoryRatio}×`, ok(ing.memory.eventsPerSec >= 100_000 && results.ingest.memoryRatio >= 0.4) + ' ≥100k/s, ≥0.4×'],
+  ['  parse + validate only', `${ing.validate.eventsPerSec}/s`, `${ing.parse.eventsPerSec}/s parse`, `${results.ingest.validateOnlyRatio}×`, 'ceiling: no log, no fold'],
   ['ingest Redis', `${ing.redis.eventsPerSec}/s`, `${ing.xadd.eventsPerSec}/s XADD`, `${results.ingest.redisRatio}×`, ok(ing.redis.eventsPerSec >= 30_000) + ' ≥30k/s'],
   ['CPU/event 20k vs 2k', `${s20k.cpuPerEventUs} µs`, `${s2k.cpuPerEventUs} µs 2k`, `${results.scaling.ratio}×`, ok(results.scaling.ratio <= 1.3) + ' ≤1.3×'],
   ['heap per agent', `${memAt.bytesPerAgent} B`, `${memAt.calls} calls/agent`, '', ok(memAt.bytesPerAgent <= 2048) + ' ≤2 KB'],
@@ -142,7 +145,7 @@ const widths = [0, 1, 2, 3, 4].map((i) => Math.max(...rows.map((r) => r[i]!.leng
 console.log('');
 for (const r of [['measure', 'floorboard', 'baseline', 'ratio', 'bar'] as const, ...rows]) console.log(r.map((c, i) => c.padEnd(widths[i]!)).join('  '));
 console.log('');
-console.log(`generator CPU (one core): latency ${gen(fb.generator)} (bare ${gen(bare.generator)}), scaling ${gen(s2k.generator)} / ${gen(s20k.generator)}, ingest ${gen(ing.memory.generator)} / parse ${gen(ing.parse.generator)} / redis ${gen(ing.redis.generator)}`);
+console.log(`generator CPU (one core): latency ${gen(fb.generator)} (bare ${gen(bare.generator)}), scaling ${gen(s2k.generator)} / ${gen(s20k.generator)}, ingest ${gen(ing.memory.generator)} / parse ${gen(ing.parse.generator)} / validate ${gen(ing.validate.generator)} / redis ${gen(ing.redis.generator)}`);
 if (results.latency.generatorLimited || results.ingest.generatorLimited) console.log('NOTE: the load generator, not the server, was the limit in at least one phase marked LIMIT; those figures understate the server.');
 if (results.ingest.poolExhausted) console.log('NOTE: the ingest body pool ran out before the window ended; the ingest figure is a lower bound.');
 const pct = (v: number | null | undefined) => (v == null ? 'n/a' : `${v}%`);

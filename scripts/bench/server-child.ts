@@ -5,6 +5,8 @@
  *   bare-io     a bare socket.io server: parses the posted events and broadcasts agent patches,
  *               coalesced with the same 50 ms frame rule (the floor no computation can beat)
  *   bare-parse  a bare express server that only parses the ingest bodies and answers 202
+ *   bare-validate  the same, and it also checks every event with the shared schema, as ingest does
+ *               (no log, no fold): the most any server that validates its input can reach
  *   xadd        no server: pipelined XADD of the same event JSON into BENCH_REDIS_URL
  *   engine-mem  no server: heap of the pure engine + projector per agent
  * It answers IPC requests from run.ts: cpu, heap (after a full GC), xadd, engine-mem, stop.
@@ -81,10 +83,13 @@ async function startBareIo(): Promise<number> {
   return new Promise((resolve) => http.listen(0, '127.0.0.1', () => resolve((http.address() as AddressInfo).port)));
 }
 
-async function startBareParse(): Promise<number> {
+/** `validate`: also check every event with the shared schema (IngestService.validate; throws on a bad one). */
+async function startBareParse(validate = false): Promise<number> {
   const app = express();
+  const check = new IngestService(new MemoryLog());
   app.post('/api/v1/events', express.json({ limit: '10mb', strict: false }), (req, res) => {
-    const n = Array.isArray(req.body) ? req.body.length : 1;
+    const items = Array.isArray(req.body) ? (req.body as unknown[]) : [req.body];
+    const n = validate ? check.validate(items).length : items.length;
     res.status(202).json({ accepted: n, duplicates: 0 });
   });
   const http = createServer(app);
@@ -182,7 +187,7 @@ process.on('message', (raw) => {
   })().catch((err: unknown) => { send({ cmd: 'error', message: err instanceof Error ? err.stack ?? err.message : String(err) }); });
 });
 
-const starters: Record<string, () => Promise<number>> = { floorboard: startFloorboard, 'bare-io': startBareIo, 'bare-parse': startBareParse };
+const starters: Record<string, () => Promise<number>> = { floorboard: startFloorboard, 'bare-io': startBareIo, 'bare-parse': () => startBareParse(), 'bare-validate': () => startBareParse(true) };
 const start = starters[mode];
 const port = start ? await start() : 0;
 send({ cmd: 'ready', port, pid: process.pid });
