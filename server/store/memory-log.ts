@@ -185,5 +185,4 @@ export class MemoryLog implements EventLog {
     if (this.parsed?.chunk !== chunk) this.parsed = { chunk, events: JSON.parse(chunk.json) as FloorEvent[] };
     return this.parsed.events;
   }
-
 }
